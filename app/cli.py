@@ -1,0 +1,100 @@
+"""Command line: ``python -m app serve | migrate | create-user | seed-demo``."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from app.db import users as user_store
+from app.db.connection import migrate_path, open_sync, run_transaction
+from app.services.accounts import hash_password
+from app.settings import Settings
+
+DEMO_USERS = (
+    # username, full name, role, password (stated in the README; change them in production)
+    ("petugas", "Petugas Demo", "officer", "petugas-blitar"),
+    ("admin", "Admin Demo", "admin", "admin-blitar"),
+)
+
+
+def _create_user(
+    settings: Settings, username: str, full_name: str, role: str, password: str
+) -> int:
+    conn = open_sync(settings.db_path)
+    try:
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        return run_transaction(
+            conn, user_store.upsert_user, username, full_name, hash_password(password), role, now
+        )
+    finally:
+        conn.close()
+
+
+def cmd_migrate(settings: Settings, _: argparse.Namespace) -> int:
+    applied = migrate_path(settings.db_path)
+    print(f"database {settings.db_path}: " + (", ".join(applied) or "up to date"))
+    return 0
+
+
+def cmd_create_user(settings: Settings, args: argparse.Namespace) -> int:
+    migrate_path(settings.db_path)
+    password = os.environ.get("JBM_NEW_PASSWORD") or getpass.getpass("Kata sandi: ")
+    if len(password) < 8:
+        print("Kata sandi minimal 8 karakter.", file=sys.stderr)
+        return 2
+    user_id = _create_user(settings, args.username, args.name, args.role, password)
+    print(f"user {args.username} ({args.role}) id={user_id}")
+    return 0
+
+
+def cmd_seed_demo(settings: Settings, _: argparse.Namespace) -> int:
+    migrate_path(settings.db_path)
+    for username, full_name, role, password in DEMO_USERS:
+        _create_user(settings, username, full_name, role, password)
+        print(f"demo {role}: {username} / {password}")
+    return 0
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from app.main import create_app
+
+    migrate_path(settings.db_path)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        proxy_headers=False,
+    )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m app", description="Joss Banget Mas")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the web app")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    sub.add_parser("migrate", help="apply database migrations")
+    create = sub.add_parser("create-user", help="create or update a user (password from "
+                            "JBM_NEW_PASSWORD or a prompt)")
+    create.add_argument("username")
+    create.add_argument("--name", required=True)
+    create.add_argument("--role", choices=("officer", "admin"), default="officer")
+    sub.add_parser("seed-demo", help="create the demo officer and admin")
+    args = parser.parse_args(argv)
+    settings = Settings.from_env()
+    if args.command == "serve":
+        host = args.host or settings.host
+        port = args.port or settings.port
+        base_url = os.environ.get("JBM_BASE_URL") or f"http://{host}:{port}"
+        settings = replace(settings, host=host, port=port, base_url=base_url.rstrip("/"))
+    handlers = {"serve": cmd_serve, "migrate": cmd_migrate, "create-user": cmd_create_user,
+                "seed-demo": cmd_seed_demo}
+    return handlers[args.command](settings, args)

@@ -1,0 +1,472 @@
+"""The capture form: one application for a NIB, checked field by field.
+
+``validate_application`` is the authority on the server. It takes what arrived from a form
+(strings) or a JSON body (strings, numbers, lists, booleans) and returns either a clean
+``ApplicationInput`` or one message per bad field, in Bahasa Indonesia.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypeVar
+
+from app.domain.email import normalize_email
+from app.domain.errors import FieldError
+from app.domain.nik import Nik, parse_nik
+from app.domain.npwp import normalize_npwp
+from app.domain.phone import normalize_phone
+from app.domain.scale import MSG_DECIMAL, MSG_FORMAT, Scale, parse_rupiah, scale_for_capital
+
+T = TypeVar("T")
+
+MAX_FIELD_KBLI = 2  # more KBLI codes than this: served at the office, not in the field
+MAX_KBLI_CODES = 20  # a sanity limit on one request
+MAX_WORKERS = 10_000
+
+FIELDS: tuple[str, ...] = (
+    "nik",
+    "name",
+    "phone",
+    "email",
+    "no_email",
+    "npwp",
+    "business_name",
+    "kecamatan",
+    "desa",
+    "rt",
+    "rw",
+    "street",
+    "kbli",
+    "capital",
+    "workers_male",
+    "workers_female",
+)
+
+MSG_TYPE = "Isian ini tidak dikenali. Hapus lalu ketik ulang isinya."
+
+MSG_NAME_EMPTY = "Nama wajib diisi sesuai KTP."
+MSG_NAME_SHORT = "Nama terlalu pendek. Tulis nama lengkap sesuai KTP (minimal 3 huruf)."
+MSG_NAME_LONG = "Nama terlalu panjang (maksimal 100 karakter). Tulis nama sesuai KTP."
+MSG_NAME_CHARS = (
+    "Nama hanya boleh berisi huruf, spasi, dan tanda . ' , - (tanpa angka). Tulis nama sesuai KTP."
+)
+
+MSG_EMAIL_REQUIRED = "Isi alamat email, atau centang 'Tidak punya email'."
+MSG_NO_EMAIL_TYPE = "Pilihan 'Tidak punya email' tidak dikenali. Centang atau kosongkan lagi."
+
+MSG_BUSINESS_EMPTY = "Nama usaha wajib diisi, misalnya Warung Bu Siti atau UD. Sumber Rejeki."
+MSG_BUSINESS_SHORT = (
+    "Nama usaha terlalu pendek (minimal 3 karakter). Tulis nama yang dikenal pembeli, "
+    "misalnya Warung Bu Siti."
+)
+MSG_BUSINESS_LONG = "Nama usaha terlalu panjang (maksimal 100 karakter). Singkat namanya."
+MSG_BUSINESS_CHARS = (
+    "Nama usaha berisi tanda yang tidak bisa dipakai. Gunakan huruf, angka, dan tanda baca biasa."
+)
+
+MSG_STREET_EMPTY = "Alamat usaha wajib diisi, misalnya Jl. Raya Wonodadi No. 5 atau Dusun Krajan."
+MSG_STREET_SHORT = (
+    "Alamat usaha terlalu pendek (minimal 3 karakter). Tulis jalan dan nomor, atau dusun."
+)
+MSG_STREET_LONG = "Alamat usaha terlalu panjang (maksimal 200 karakter). Singkat alamatnya."
+MSG_STREET_CHARS = (
+    "Alamat usaha berisi tanda yang tidak bisa dipakai. Gunakan huruf, angka, dan tanda baca biasa."
+)
+
+MSG_KECAMATAN_FORMAT = "Kecamatan tidak dikenali. Pilih kecamatan dari daftar."
+MSG_DESA_EMPTY = "Pilih kecamatan, lalu desa/kelurahan tempat usaha."
+MSG_DESA_FORMAT = "Desa/kelurahan tidak dikenali. Pilih desa/kelurahan dari daftar."
+MSG_DESA_UNKNOWN = (
+    "Desa/kelurahan ini tidak ada di Kabupaten Blitar. Pilih desa/kelurahan dari daftar."
+)
+MSG_DESA_MISMATCH = (
+    "Desa/kelurahan ini tidak berada di kecamatan yang dipilih. Pilih ulang kecamatan, "
+    "lalu pilih desanya."
+)
+
+MSG_KBLI_EMPTY = "Pilih minimal satu kegiatan usaha (kode KBLI)."
+MSG_KBLI_TOO_MANY = (
+    f"Paling banyak {MAX_KBLI_CODES} kode KBLI dalam satu permohonan. Hapus kode yang tidak perlu."
+)
+
+_OFFICE = (
+    "Silakan datang ke kantor DPMPTSP Kabupaten Blitar pada jam kerja dengan membawa KTP "
+    "(dan NPWP jika ada); petugas akan mendampingi pendaftaran di OSS."
+)
+
+_FALSE = frozenset({"", "0", "false", "off", "no", "tidak", "n"})
+_APOSTROPHES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u02bc": "'", "`": "'", "´": "'"})
+_NAME_PUNCT = frozenset(" .',-")
+_KECAMATAN = re.compile(r"\d{2}\.\d{2}\.\d{2}", re.ASCII)
+_DESA = re.compile(r"\d{2}\.\d{2}\.\d{2}\.\d{4}", re.ASCII)
+_KBLI = re.compile(r"\d{5}", re.ASCII)
+_KBLI_SPLIT = re.compile(r"[\s,;]+")
+
+
+@dataclass(frozen=True)
+class ApplicationInput:
+    """A valid application, every value normalised.
+
+    ``sex`` ("L"/"P") and ``birth_date`` come from the NIK; ``scale`` from the capital.
+    """
+
+    nik: str
+    name: str
+    sex: str
+    birth_date: date
+    phone: str
+    email: str | None
+    npwp: str | None
+    business_name: str
+    kecamatan: str
+    desa: str
+    rt: str
+    rw: str
+    street: str
+    kbli: tuple[str, ...]
+    capital: int
+    workers_male: int
+    workers_female: int
+    scale: Scale
+
+    def canonical(self) -> dict[str, Any]:
+        """A JSON-serialisable dict with sorted keys: hash ``json.dumps(...)`` of it to tell
+        whether two requests carry the same application."""
+        data: dict[str, Any] = {
+            "nik": self.nik,
+            "name": self.name,
+            "sex": self.sex,
+            "birth_date": self.birth_date.isoformat(),
+            "phone": self.phone,
+            "email": self.email,
+            "npwp": self.npwp,
+            "business_name": self.business_name,
+            "kecamatan": self.kecamatan,
+            "desa": self.desa,
+            "rt": self.rt,
+            "rw": self.rw,
+            "street": self.street,
+            "kbli": list(self.kbli),
+            "capital": self.capital,
+            "workers_male": self.workers_male,
+            "workers_female": self.workers_female,
+            "scale": self.scale.value,
+        }
+        return dict(sorted(data.items()))
+
+    @property
+    def referral_reason(self) -> str | None:
+        """Why this application is served at the office instead of in the field, or None."""
+        reasons: list[str] = []
+        if len(self.kbli) > MAX_FIELD_KBLI:
+            reasons.append("lebih dari dua KBLI")
+        if self.scale in (Scale.MENENGAH, Scale.BESAR):
+            reasons.append(f"skala {self.scale.label}")
+        if not reasons:
+            return None
+        return (
+            f"Usaha dengan {' dan '.join(reasons)} dilayani di kantor DPMPTSP melalui "
+            f"pendampingan mandiri. {_OFFICE}"
+        )
+
+
+# --- reading raw values --------------------------------------------------------------------
+
+
+def _text(value: object) -> str:
+    """A form/JSON value as stripped text. None -> "". Numbers are accepted as text."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise FieldError(MSG_TYPE)
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _flag(value: object) -> bool:
+    """A checkbox: "on", "1", "true", True... Like HTML, any text except "", "0", "false",
+    "off", "no", "tidak" counts as ticked."""
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return value != 0
+    if isinstance(value, str):
+        text = value.strip().lower()
+        return text not in _FALSE
+    if isinstance(value, list | tuple):
+        return any(_flag(item) for item in value)
+    raise FieldError(MSG_NO_EMAIL_TYPE)
+
+
+def _whole_number(value: object, message: str) -> int | str:
+    """Pass ints and text through; accept a float only when it has no fraction."""
+    if isinstance(value, float):
+        if not math.isfinite(value) or not value.is_integer():
+            raise FieldError(message)
+        return int(value)
+    if isinstance(value, bool):
+        raise FieldError(message)
+    if isinstance(value, int):
+        return value
+    return _text(value)
+
+
+# --- one function per field ----------------------------------------------------------------
+
+
+def _name(value: object) -> str:
+    name = _collapse(_text(value)).translate(_APOSTROPHES)
+    if not name:
+        raise FieldError(MSG_NAME_EMPTY)
+    if not all(ch.isalpha() or ch in _NAME_PUNCT for ch in name) or not name[0].isalpha():
+        raise FieldError(MSG_NAME_CHARS)
+    if len(name) < 3:
+        raise FieldError(MSG_NAME_SHORT)
+    if len(name) > 100:
+        raise FieldError(MSG_NAME_LONG)
+    return name
+
+
+def _free_text(value: object, lo: int, hi: int, messages: tuple[str, str, str, str]) -> str:
+    empty, short, long, chars = messages
+    text = _collapse(_text(value))
+    if not text:
+        raise FieldError(empty)
+    if not text.isprintable() or not any(ch.isalnum() for ch in text):
+        raise FieldError(chars)
+    if len(text) < lo:
+        raise FieldError(short)
+    if len(text) > hi:
+        raise FieldError(long)
+    return text
+
+
+def _region(text: str, pattern: re.Pattern[str], digits: int) -> str | None:
+    """A Kemendagri code in dotted form; the plain digits ("3505012001") are accepted too."""
+    if text.isascii() and text.isdigit() and len(text) == digits:
+        text = ".".join([text[0:2], text[2:4], text[4:6], text[6:]]).rstrip(".")
+    return text if pattern.fullmatch(text) else None
+
+
+def _rt_rw(value: object, label: str) -> str:
+    number = _whole_number(value, f"{label} diisi 1 sampai 3 angka, misalnya 003.")
+    text = str(number)
+    if not text:
+        raise FieldError(f"{label} wajib diisi, misalnya 3 atau 003.")
+    if not (text.isascii() and text.isdigit() and len(text) <= 3):
+        raise FieldError(f"{label} diisi 1 sampai 3 angka saja, misalnya 003.")
+    text = text.zfill(3)
+    if text == "000":
+        raise FieldError(f"{label} tidak boleh 000. Isi nomor {label} tempat usaha, misalnya 003.")
+    return text
+
+
+def _kbli_items(value: object) -> list[str]:
+    if value is None:
+        return []
+    items: list[object] = list(value) if isinstance(value, list | tuple) else [value]
+    codes: list[str] = []
+    for item in items:
+        if isinstance(item, str):
+            codes.extend(code for code in _KBLI_SPLIT.split(item.strip()) if code)
+        elif isinstance(item, int) and not isinstance(item, bool) and 0 <= item < 100_000:
+            codes.append(f"{item:05d}")  # a JSON number loses the leading zero of 01111
+        else:
+            raise FieldError(MSG_TYPE)
+    return codes
+
+
+def _show(codes: list[str]) -> str:
+    shown = [code if len(code) <= 12 else code[:12] + "…" for code in codes[:3]]
+    return ", ".join(shown) + (", …" if len(codes) > 3 else "")
+
+
+def _kbli(value: object, kbli_exists: Callable[[str], bool]) -> tuple[str, ...]:
+    codes = list(dict.fromkeys(_kbli_items(value)))  # drop duplicates, keep order
+    if not codes:
+        raise FieldError(MSG_KBLI_EMPTY)
+    if len(codes) > MAX_KBLI_CODES:
+        raise FieldError(MSG_KBLI_TOO_MANY)
+    malformed = [code for code in codes if not _KBLI.fullmatch(code)]
+    if malformed:
+        raise FieldError(
+            f"Kode KBLI harus 5 angka, misalnya 47112. Periksa kode ini: {_show(malformed)}."
+        )
+    unknown = [code for code in codes if not kbli_exists(code)]
+    if unknown:
+        raise FieldError(
+            f"Kode KBLI {_show(unknown)} tidak ada dalam KBLI 2020. Pilih kegiatan usaha dari "
+            "daftar."
+        )
+    return tuple(codes)
+
+
+def _capital(value: object) -> int:
+    if value is None:
+        return parse_rupiah("")
+    if isinstance(value, float):
+        return parse_rupiah(int(_whole_number(value, MSG_DECIMAL)))
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise FieldError(MSG_FORMAT)
+    return parse_rupiah(value)
+
+
+def _workers(value: object, label: str) -> int:
+    message = (
+        f"Jumlah tenaga kerja {label} diisi angka bulat 0 sampai 10000 (isi 0 jika tidak ada)."
+    )
+    number = _whole_number(value, message)
+    if isinstance(number, str):
+        text = number.replace(".", "") if re.fullmatch(r"\d{1,2}\.\d{3}", number) else number
+        if text == "":
+            return 0
+        if not (text.isascii() and text.isdigit()):
+            raise FieldError(message)
+        number = int(text)
+    if not 0 <= number <= MAX_WORKERS:
+        raise FieldError(message)
+    return number
+
+
+# --- the whole form ------------------------------------------------------------------------
+
+
+def validate_application(
+    raw: Mapping[str, object],
+    *,
+    kbli_exists: Callable[[str], bool],
+    kecamatan_of_desa: Callable[[str], str | None],
+    today: date,
+) -> ApplicationInput | dict[str, str]:
+    """Check every field; return the clean input, or {field: message} for ALL bad fields.
+
+    ``kbli_exists`` tells whether a 5-digit code is in KBLI 2020; ``kecamatan_of_desa`` maps
+    a desa code ("35.05.01.2001") to its kecamatan code ("35.05.01"), or None if unknown.
+    """
+    errors: dict[str, str] = {}
+
+    def check(field: str, fn: Callable[[], T]) -> T | None:
+        try:
+            return fn()
+        except FieldError as error:
+            errors[field] = error.message
+            return None
+
+    nik: Nik | None = check("nik", lambda: parse_nik(_text(raw.get("nik")), today))
+    name = check("name", lambda: _name(raw.get("name")))
+    phone = check("phone", lambda: normalize_phone(_text(raw.get("phone"))))
+
+    no_email = check("no_email", lambda: _flag(raw.get("no_email")))
+    email = check("email", lambda: normalize_email(_text(raw.get("email"))))
+    if email is None and "email" not in errors and not no_email:
+        errors["email"] = MSG_EMAIL_REQUIRED
+
+    npwp = check(
+        "npwp",
+        lambda: normalize_npwp(_text(raw.get("npwp")), nik.value if nik is not None else None),
+    )
+    business_name = check(
+        "business_name",
+        lambda: _free_text(
+            raw.get("business_name"),
+            3,
+            100,
+            (MSG_BUSINESS_EMPTY, MSG_BUSINESS_SHORT, MSG_BUSINESS_LONG, MSG_BUSINESS_CHARS),
+        ),
+    )
+    kecamatan, desa = _location(raw, kecamatan_of_desa, errors)
+    rt = check("rt", lambda: _rt_rw(raw.get("rt"), "RT"))
+    rw = check("rw", lambda: _rt_rw(raw.get("rw"), "RW"))
+    street = check(
+        "street",
+        lambda: _free_text(
+            raw.get("street"),
+            3,
+            200,
+            (MSG_STREET_EMPTY, MSG_STREET_SHORT, MSG_STREET_LONG, MSG_STREET_CHARS),
+        ),
+    )
+    kbli = check("kbli", lambda: _kbli(raw.get("kbli"), kbli_exists))
+    capital = check("capital", lambda: _capital(raw.get("capital")))
+    workers_male = check("workers_male", lambda: _workers(raw.get("workers_male"), "laki-laki"))
+    workers_female = check(
+        "workers_female", lambda: _workers(raw.get("workers_female"), "perempuan")
+    )
+
+    if errors:
+        return {field: errors[field] for field in FIELDS if field in errors}
+    assert nik is not None and name is not None and phone is not None
+    assert business_name is not None and kecamatan is not None and desa is not None
+    assert rt is not None and rw is not None and street is not None and kbli is not None
+    assert capital is not None and workers_male is not None and workers_female is not None
+    return ApplicationInput(
+        nik=nik.value,
+        name=name,
+        sex=nik.sex,
+        birth_date=nik.birth_date,
+        phone=phone,
+        email=email,
+        npwp=npwp,
+        business_name=business_name,
+        kecamatan=kecamatan,
+        desa=desa,
+        rt=rt,
+        rw=rw,
+        street=street,
+        kbli=kbli,
+        capital=capital,
+        workers_male=workers_male,
+        workers_female=workers_female,
+        scale=scale_for_capital(capital),
+    )
+
+
+def _location(
+    raw: Mapping[str, object],
+    kecamatan_of_desa: Callable[[str], str | None],
+    errors: dict[str, str],
+) -> tuple[str | None, str | None]:
+    """Kecamatan and desa together: the desa decides, the kecamatan must agree with it."""
+    kecamatan: str | None = None
+    try:
+        kecamatan_text = _text(raw.get("kecamatan"))
+    except FieldError as error:
+        errors["kecamatan"] = error.message
+        kecamatan_text = ""
+    if kecamatan_text:
+        kecamatan = _region(kecamatan_text, _KECAMATAN, 6)
+        if kecamatan is None:
+            errors["kecamatan"] = MSG_KECAMATAN_FORMAT
+    try:
+        desa_text = _text(raw.get("desa"))
+    except FieldError as error:
+        errors["desa"] = error.message
+        return kecamatan, None
+    if not desa_text:
+        errors["desa"] = MSG_DESA_EMPTY
+        return kecamatan, None
+    desa = _region(desa_text, _DESA, 10)
+    if desa is None:
+        errors["desa"] = MSG_DESA_FORMAT
+        return kecamatan, None
+    parent = kecamatan_of_desa(desa)
+    if parent is None:
+        errors["desa"] = MSG_DESA_UNKNOWN
+        return kecamatan, None
+    if kecamatan is None and "kecamatan" not in errors:
+        kecamatan = parent  # derived from the desa
+    elif kecamatan is not None and kecamatan != parent:
+        errors["desa"] = MSG_DESA_MISMATCH
+        return kecamatan, None
+    return kecamatan, desa

@@ -1,0 +1,99 @@
+"""The app factory: ``create_app(settings) -> Litestar``. Nothing happens at import."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Litestar, get
+from litestar.config.compression import CompressionConfig
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import CacheControlHeader
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from app import templating
+from app.db.connection import migrate_path
+from app.routes.api import ApplicationsApi
+from app.routes.auth import AuthController
+from app.routes.citizen import CitizenController
+from app.routes.errors import handle_exception
+from app.routes.officer import OfficerController
+from app.routes.reference import ReferenceController
+from app.security import HeadersMiddleware, SessionMiddleware
+from app.services.container import Services
+from app.settings import Settings
+
+
+@get("/healthz", include_in_schema=False, cache_control=CacheControlHeader(no_store=True))
+async def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or Settings.from_env()
+    secret = settings.resolved_secret_key()
+    services = Services.build(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        await asyncio.to_thread(migrate_path, settings.db_path)
+        await services.db.open()
+        services.intake.start()
+        try:
+            yield
+        finally:
+            await services.intake.stop()
+            await services.db.close()
+
+    def configure_templates(engine: JinjaTemplateEngine) -> None:
+        templating.configure(engine.engine, settings.static_dir)
+
+    app = Litestar(
+        route_handlers=[
+            healthz,
+            CitizenController,
+            AuthController,
+            OfficerController,
+            ReferenceController,
+            ApplicationsApi,
+            create_static_files_router(
+                path="/static",
+                directories=[settings.static_dir],
+                cache_control=CacheControlHeader(max_age=31536000, public=True),
+                include_in_schema=False,
+            ),
+        ],
+        lifespan=[lifespan],
+        middleware=[HeadersMiddleware(settings.https), SessionMiddleware()],
+        template_config=TemplateConfig(
+            directory=settings.templates_dir,
+            engine=JinjaTemplateEngine,
+            engine_callback=configure_templates,
+        ),
+        csrf_config=CSRFConfig(
+            secret=secret,
+            cookie_name="jbm_csrf",
+            header_name="x-csrf-token",
+            cookie_secure=settings.https,
+            cookie_samesite="lax",
+            exclude=["/api/"],
+        ),
+        compression_config=CompressionConfig(
+            backend="brotli", brotli_gzip_fallback=True, minimum_size=512
+        ),
+        request_max_body_size=settings.max_body_bytes,
+        exception_handlers={Exception: handle_exception},
+        debug=settings.debug,
+        openapi_config=None,
+    )
+    app.state.services = services
+    return app
+
+
+def asgi_app() -> Any:
+    """Entry point for ``uvicorn --factory app.main:asgi_app`` (settings from JBM_*)."""
+    return create_app()

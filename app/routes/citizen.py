@@ -1,0 +1,79 @@
+"""Public pages for business owners: the welcome page and the status lookup."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import math
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.response import Redirect
+
+from app.db import applications as store
+from app.domain.errors import FieldError
+from app.domain.masking import mask_name
+from app.domain.phone import phone_last4
+from app.domain.tracking import normalize_tracking_code
+from app.routes.pages import THEME_COOKIE, THEMES, render, safe_next
+from app.security import services_of
+
+MSG_NOT_FOUND = (
+    "Data tidak ditemukan. Periksa kode pelacakan dan 4 angka terakhir nomor WhatsApp "
+    "yang didaftarkan."
+)
+MSG_DIGITS = "Isi 4 angka terakhir nomor WhatsApp yang didaftarkan."
+
+
+class CitizenController(Controller):
+    include_in_schema = False
+
+    @get("/", name="home")
+    async def home(self, request: Request[Any, Any, Any]) -> Any:
+        return render(request, "citizen/home.html")
+
+    @get("/cek", name="status_lookup")
+    async def lookup_page(self, request: Request[Any, Any, Any], kode: str = "") -> Any:
+        return render(request, "citizen/cek.html", kode=kode[:20], error=None)
+
+    @post("/cek")
+    async def lookup(self, request: Request[Any, Any, Any]) -> Any:
+        services = services_of(request)
+        form = await request.form()
+        raw_code = str(form.get("kode", ""))[:20]
+        digits = "".join(ch for ch in str(form.get("digits", "")) if ch.isdigit())[:4]
+        client = request.client.host if request.client else "unknown"
+        wait = services.status_limiter.hit(client)
+        if wait is not None:
+            page = render(request, "citizen/cek.html", 429, kode=raw_code,
+                          error="Terlalu banyak percobaan. Coba lagi beberapa menit lagi.")
+            page.headers["Retry-After"] = str(math.ceil(wait))
+            return page
+        if len(digits) != 4:
+            return render(request, "citizen/cek.html", 422, kode=raw_code, error=MSG_DIGITS)
+        try:
+            code = normalize_tracking_code(raw_code)
+        except FieldError as exc:
+            return render(request, "citizen/cek.html", 422, kode=raw_code, error=exc.message)
+        row = await services.db.read(store.by_tracking_code, code)
+        expected = phone_last4(row["phone"]) if row else "----"
+        # Same answer, same work, for "no such code" and "wrong digits".
+        if not hmac.compare_digest(expected, digits) or row is None:
+            return render(request, "citizen/cek.html", 404, kode=raw_code, error=MSG_NOT_FOUND)
+        history = await services.db.read(store.history, row["id"])
+        return render(
+            request, "citizen/status.html", app=row, history=history,
+            owner=mask_name(row["name"]), kbli=json.loads(row["kbli_json"]),
+        )
+
+    @post("/tema", name="theme")
+    async def theme(self, request: Request[Any, Any, Any]) -> Redirect:
+        form = await request.form()
+        choice = str(form.get("theme", ""))
+        current = request.cookies.get(THEME_COOKIE, "auto")
+        if choice not in THEMES:
+            choice = THEMES[(THEMES.index(current) + 1) % 3] if current in THEMES else "dark"
+        response = Redirect(path=safe_next(str(form.get("next", "")), "/"), status_code=303)
+        response.set_cookie(THEME_COOKIE, choice, max_age=365 * 86400, samesite="lax",
+                            httponly=False, path="/")
+        return response

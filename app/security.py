@@ -1,0 +1,135 @@
+"""Who is asking, what they may do, and the headers every answer carries."""
+
+from __future__ import annotations
+
+from http.cookies import SimpleCookie
+from typing import TYPE_CHECKING, Any
+
+from litestar.connection import ASGIConnection
+from litestar.enums import ScopeType
+from litestar.handlers.base import BaseRouteHandler
+from litestar.middleware import ASGIMiddleware
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.http_errors import user_error
+
+if TYPE_CHECKING:
+    from app.db.users import User
+    from app.services.container import Services
+
+CSP = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "font-src 'self'",
+        "manifest-src 'self'",
+        "worker-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+# Paths whose pages may show personal data: never stored by any cache, the phone's included.
+PRIVATE_PREFIXES = ("/petugas", "/admin", "/api", "/cek", "/masuk")
+
+
+def services_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Services:
+    return connection.app.state.services
+
+
+def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> User | None:
+    return connection.scope.get("state", {}).get("user")
+
+
+def session_token(scope: Scope, cookie_name: str) -> str | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"cookie":
+            jar: SimpleCookie = SimpleCookie()
+            try:
+                jar.load(value.decode("latin-1"))
+            except Exception:  # a malformed cookie header is an anonymous visitor
+                return None
+            if cookie_name in jar:
+                return jar[cookie_name].value
+    return None
+
+
+class SessionMiddleware(ASGIMiddleware):
+    """Puts the logged-in user (or None) in ``scope["state"]["user"]``."""
+
+    exclude_path_pattern = ("^/static/", "^/sw.js$", "^/healthz$")
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        services: Services = scope["litestar_app"].state.services
+        token = session_token(scope, services.settings.session_cookie)
+        user = await services.accounts.user_for(token) if token else None
+        scope.setdefault("state", {})["user"] = user
+        scope["state"]["session_token"] = token if user else None
+        await next_app(scope, receive, send)
+
+
+def require_officer(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    if current_user(connection) is None:
+        raise user_error(401, "unauthenticated", "Silakan masuk terlebih dahulu.")
+
+
+def require_admin(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    user = current_user(connection)
+    if user is None:
+        raise user_error(401, "unauthenticated", "Silakan masuk terlebih dahulu.")
+    if not user.is_admin:
+        raise user_error(403, "forbidden", "Halaman ini hanya untuk admin.")
+
+
+def same_origin_json(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """CSRF defence for the JSON API (cookie-authenticated, called by the service worker).
+
+    A cross-site page cannot send ``application/json`` without a CORS preflight we never
+    grant, and the browser marks its requests ``Sec-Fetch-Site: cross-site``.
+    """
+    if connection.scope.get("method") not in {"POST", "PUT", "PATCH", "DELETE"}:
+        return
+    headers = connection.headers
+    if headers.get("sec-fetch-site", "same-origin") not in {"same-origin", "none"}:
+        raise user_error(403, "cross_site", "Permintaan lintas situs ditolak.")
+    content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != "application/json":
+        raise user_error(415, "unsupported_media_type", "Kirim data sebagai application/json.")
+
+
+class HeadersMiddleware(ASGIMiddleware):
+    """Security headers and cache rules on every answer, errors and static files included."""
+
+    scopes = (ScopeType.HTTP,)
+
+    def __init__(self, https: bool) -> None:
+        base = {
+            "content-security-policy": CSP,
+            "x-content-type-options": "nosniff",
+            "referrer-policy": "same-origin",
+            "x-frame-options": "DENY",
+            "cross-origin-opener-policy": "same-origin",
+            "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=()",
+        }
+        if https:
+            base["strict-transport-security"] = "max-age=31536000"
+        self._base = [(k.encode(), v.encode()) for k, v in base.items()]
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        private = scope["path"].startswith(PRIVATE_PREFIXES)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", ()))
+                present = {name.lower() for name, _ in headers}
+                headers.extend(h for h in self._base if h[0] not in present)
+                if b"cache-control" not in present:
+                    headers.append((b"cache-control", b"no-store" if private else b"no-cache"))
+                message["headers"] = headers
+            await send(message)
+
+        await next_app(scope, receive, send_with_headers)

@@ -1,0 +1,40 @@
+"""The app's long-lived parts, built once per app and shared by the controllers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.db.connection import Database
+from app.reference.kbli import KbliCatalog
+from app.reference.regions import Regions
+from app.services.accounts import Accounts
+from app.services.intake import IntakeService
+from app.services.ratelimit import RateLimiter
+from app.settings import Settings
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    accounts: Accounts
+    intake: IntakeService
+    kbli: KbliCatalog
+    regions: Regions
+    status_limiter: RateLimiter
+
+    @classmethod
+    def build(cls, settings: Settings) -> Services:
+        db = Database(settings.db_path)
+        kbli = KbliCatalog.load()
+        regions = Regions.load()
+        return cls(
+            settings=settings,
+            db=db,
+            accounts=Accounts(db, settings.session_idle_s, settings.session_absolute_s),
+            intake=IntakeService(db, kbli, regions, settings.base_url, settings.writer_max_batch),
+            kbli=kbli,
+            regions=regions,
+            # public status lookup: 20 tries per client per 10 minutes
+            status_limiter=RateLimiter(limit=20, window_s=600),
+        )

@@ -1,0 +1,252 @@
+"""Taking applications in exactly once.
+
+Requests are validated on the event loop, then handed to one writer task that commits
+everything waiting in ONE transaction (group commit) and answers each request only after
+that commit. Under load this turns many fsyncs into one; alone, a request pays one commit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import logging
+import sqlite3
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from app.clock import local_day, utc_now_iso, wib_today
+from app.db import applications as store
+from app.db.connection import Database
+from app.domain.application import ApplicationInput, validate_application
+from app.domain.status import LABELS, Status
+from app.domain.tracking import new_tracking_code
+from app.reference.kbli import KbliCatalog
+from app.reference.regions import Regions
+
+log = logging.getLogger(__name__)
+
+MSG_INVALID = "Ada isian yang perlu diperbaiki. Periksa pesan di setiap kolom."
+MSG_CONFLICT = (
+    "Kunci permohonan ini sudah dipakai untuk data yang berbeda. Data lama tidak diubah. "
+    "Buka formulir baru untuk mendaftarkan permohonan lain."
+)
+MSG_BAD_KEY = "Kunci permohonan (Idempotency-Key) tidak ada atau tidak sah."
+MSG_RECEIVED = "Permohonan diterima dan akan dikirim ke OSS."
+MSG_UNAVAILABLE = "Server sedang sibuk. Data tetap aman di HP dan akan dikirim ulang."
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeResult:
+    """What the API answers for one item: an HTTP status and a JSON body (as text)."""
+
+    status_code: int
+    body: str
+    tracking_code: str | None = None
+
+
+@dataclass(slots=True)
+class _Pending:
+    client_id: str
+    data: ApplicationInput
+    request_hash: str
+    officer_id: int
+    actor: str
+    future: asyncio.Future[store.InsertOutcome]
+
+
+def parse_client_id(raw: object) -> str | None:
+    """The client's UUID in canonical lower-case form, or None when it is not a UUID."""
+    if not isinstance(raw, str) or len(raw) > 64:
+        return None
+    try:
+        return str(uuid.UUID(raw.strip()))
+    except ValueError:
+        return None
+
+
+def request_hash(data: ApplicationInput) -> str:
+    canonical = json.dumps(data.canonical(), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _dumps(body: Mapping[str, object]) -> str:
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+
+
+class IntakeService:
+    def __init__(
+        self,
+        db: Database,
+        kbli: KbliCatalog,
+        regions: Regions,
+        base_url: str,
+        max_batch: int = 256,
+        today: Callable[[], date] = wib_today,
+    ) -> None:
+        self._db = db
+        self._kbli = kbli
+        self._regions = regions
+        self._base_url = base_url
+        self._max_batch = max_batch
+        self._today = today
+        self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
+        self._task: asyncio.Task[None] | None = None
+
+    # -- lifecycle -------------------------------------------------------------------
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="intake-writer")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    # -- public ----------------------------------------------------------------------
+    def validate(self, raw: Mapping[str, object]) -> ApplicationInput | dict[str, str]:
+        return validate_application(
+            raw,
+            kbli_exists=self._kbli.exists,
+            kecamatan_of_desa=self._regions.kecamatan_of_desa,
+            today=self._today(),
+        )
+
+    async def submit(
+        self, officer_id: int, actor: str, client_id: object, raw: object
+    ) -> IntakeResult:
+        return (await self.submit_many(officer_id, actor, [(client_id, raw)]))[0]
+
+    async def submit_many(
+        self, officer_id: int, actor: str, items: Sequence[tuple[object, object]]
+    ) -> list[IntakeResult]:
+        loop = asyncio.get_running_loop()
+        results: list[IntakeResult | None] = []
+        waiting: list[tuple[int, _Pending]] = []
+        for index, (raw_id, raw) in enumerate(items):
+            client_id = parse_client_id(raw_id)
+            if client_id is None:
+                results.append(self._error(400, raw_id, MSG_BAD_KEY))
+                continue
+            if not isinstance(raw, Mapping):
+                results.append(self._invalid(client_id, {"_": "Isi permohonan tidak terbaca."}))
+                continue
+            checked = self.validate(raw)
+            if not isinstance(checked, ApplicationInput):
+                results.append(self._invalid(client_id, checked))
+                continue
+            pending = _Pending(
+                client_id, checked, request_hash(checked), officer_id, actor, loop.create_future()
+            )
+            waiting.append((index, pending))
+            results.append(None)
+            self._queue.put_nowait(pending)
+        for index, pending in waiting:
+            try:
+                outcome = await pending.future
+            except Exception:
+                log.exception("intake commit failed")
+                results[index] = self._error(503, pending.client_id, MSG_UNAVAILABLE)
+                continue
+            results[index] = self._answer(pending.client_id, outcome)
+        return [r for r in results if r is not None]
+
+    # -- answers ---------------------------------------------------------------------
+    def _answer(self, client_id: str, outcome: store.InsertOutcome) -> IntakeResult:
+        if outcome.kind == "conflict":
+            body = {"id": client_id, "error": "idempotency_key_reused", "message": MSG_CONFLICT}
+            return IntakeResult(409, _dumps(body))
+        code = json.loads(outcome.response_json)["tracking_code"]
+        status_code = 201 if outcome.kind == "created" else 200
+        return IntakeResult(status_code, outcome.response_json, code)
+
+    def _invalid(self, client_id: str, errors: Mapping[str, str]) -> IntakeResult:
+        body = {"id": client_id, "error": "invalid", "message": MSG_INVALID, "errors": errors}
+        return IntakeResult(422, _dumps(body))
+
+    def _error(self, status_code: int, client_id: object, message: str) -> IntakeResult:
+        ident = client_id if isinstance(client_id, str) and len(client_id) <= 64 else None
+        error = "bad_idempotency_key" if status_code == 400 else "unavailable"
+        return IntakeResult(status_code, _dumps({"id": ident, "error": error, "message": message}))
+
+    def _response(self, pending: _Pending, code: str) -> tuple[Status, str | None, str]:
+        reason = pending.data.referral_reason
+        status = Status.REFERRED_OFFICE if reason else Status.RECEIVED
+        body = {
+            "id": pending.client_id,
+            "tracking_code": code,
+            "status": status.value,
+            "status_label": LABELS[status],
+            "message": reason or MSG_RECEIVED,
+            "receipt_url": f"/petugas/permohonan/{code}",
+            "status_url": f"{self._base_url}/cek?kode={code}",
+        }
+        return status, reason, _dumps(body)
+
+    def _row(self, pending: _Pending, now: datetime, now_iso: str) -> store.NewApplication:
+        code = new_tracking_code()
+        status, reason, response = self._response(pending, code)
+        data = pending.data
+        form = {
+            "nik": data.nik, "name": data.name, "sex": data.sex,
+            "birth_date": data.birth_date.isoformat(), "phone": data.phone,
+            "email": data.email, "npwp": data.npwp, "business_name": data.business_name,
+            "kecamatan": data.kecamatan, "desa": data.desa, "rt": data.rt, "rw": data.rw,
+            "street": data.street, "kbli_json": json.dumps(list(data.kbli)),
+            "capital": data.capital, "workers_male": data.workers_male,
+            "workers_female": data.workers_female, "scale": data.scale.value,
+        }
+        return store.NewApplication(
+            client_id=pending.client_id,
+            request_hash=pending.request_hash,
+            response_json=response,
+            tracking_code=code,
+            status=status.value,
+            status_reason=reason,
+            officer_id=pending.officer_id,
+            actor=pending.actor,
+            form=form,
+            created_at=now_iso,
+            created_day=local_day(now),
+            send_to_oss=status is Status.RECEIVED,
+        )
+
+    # -- the writer ------------------------------------------------------------------
+    async def _run(self) -> None:
+        while True:
+            batch = [await self._queue.get()]
+            while len(batch) < self._max_batch and not self._queue.empty():
+                batch.append(self._queue.get_nowait())
+            try:
+                await self._commit(batch)
+            except Exception as exc:  # never let one bad batch stop the writer
+                log.exception("intake writer failed")
+                for pending in batch:
+                    if not pending.future.done():
+                        pending.future.set_exception(exc)
+
+    async def _commit(self, batch: list[_Pending]) -> None:
+        for _attempt in range(3):
+            now_iso, now = utc_now_iso()
+            rows = [self._row(p, now, now_iso) for p in batch]
+            try:
+                outcomes = await self._db.write(store.insert_batch, rows)
+            except sqlite3.IntegrityError as exc:
+                error: Exception = exc
+                if "tracking_code" in str(exc):
+                    continue  # a code collided (1 in ~10^9): draw new codes and try again
+                break
+            except Exception as exc:
+                error = exc
+                break
+            for pending, outcome in zip(batch, outcomes, strict=True):
+                if not pending.future.done():
+                    pending.future.set_result(outcome)
+            return
+        for pending in batch:
+            if not pending.future.done():
+                pending.future.set_exception(error)
