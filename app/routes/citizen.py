@@ -57,9 +57,10 @@ class CitizenController(Controller):
             return render(request, "citizen/cek.html", 422, kode=raw_code, error=exc.message)
         row = await services.db.read(store.by_tracking_code, code)
         expected = phone_last4(row["phone"]) if row else "----"
-        # Same answer, same work, for "no such code" and "wrong digits".
+        # Same work and a byte-identical answer for "no such code" and "wrong digits": the
+        # typed code is not echoed, so the page says nothing about which part was wrong.
         if not hmac.compare_digest(expected, digits) or row is None:
-            return render(request, "citizen/cek.html", 404, kode=raw_code, error=MSG_NOT_FOUND)
+            return render(request, "citizen/cek.html", 404, kode="", error=MSG_NOT_FOUND)
         history = await services.db.read(store.history, row["id"])
         return render(
             request, "citizen/status.html", app=row, history=history,

@@ -1,0 +1,157 @@
+"""Test support: the real server as a child process, logged-in HTTP clients, sample data."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+OFFICER = ("petugas", "petugas-blitar")
+ADMIN = ("admin", "admin-blitar")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class ServerProcess:
+    """``python -m app serve`` on 127.0.0.1 with its own data directory."""
+
+    def __init__(self, data_dir: Path, port: int | None = None, **env: str) -> None:
+        self.data_dir = data_dir
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **os.environ,
+            "JBM_DATA_DIR": str(data_dir),
+            "JBM_PORT": str(self.port),
+            "JBM_HOST": "127.0.0.1",
+            **env,
+        }
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.log_path = data_dir / f"server-{self.port}.log"
+
+    def seed(self) -> None:
+        subprocess.run([sys.executable, "-m", "app", "seed-demo"], env=self.env, cwd=ROOT,
+                       check=True, capture_output=True)
+
+    def start(self, timeout: float = 20.0) -> ServerProcess:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "app", "serve"], env=self.env, cwd=ROOT, stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log_path.read_text()[-2000:]}")
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=0.5).status_code == 200:
+                    return self
+            except httpx.TransportError:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError("server did not start in time")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+    def kill(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc = None
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "jbm.sqlite3"
+
+    def query(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+        conn = sqlite3.connect(self.db_path)
+        try:
+            return conn.execute(sql, params).fetchall()
+        finally:
+            conn.close()
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+CSRF_INPUT = re.compile(r'name="_csrf_token" value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    match = CSRF_INPUT.search(html)
+    assert match, "page has no CSRF field"
+    return match.group(1)
+
+
+def client(base_url: str) -> httpx.Client:
+    return httpx.Client(base_url=base_url, timeout=15.0, follow_redirects=False)
+
+
+def login(http: httpx.Client, username: str, password: str) -> httpx.Response:
+    page = http.get("/masuk")
+    token = csrf_from(page.text)
+    return http.post("/masuk", data={"_csrf_token": token, "username": username,
+                                     "password": password, "next": "/petugas"})
+
+
+def officer_client(base_url: str) -> httpx.Client:
+    http = client(base_url)
+    response = login(http, *OFFICER)
+    assert response.status_code == 303, response.text
+    return http
+
+
+def application(**changes: Any) -> dict[str, Any]:
+    """A valid micro-business application, as the phone sends it."""
+    body: dict[str, Any] = {
+        "nik": "3505014507900012",
+        "name": "Siti Aminah",
+        "phone": "0812-3456-7890",
+        "email": "",
+        "no_email": True,
+        "npwp": "",
+        "business_name": "Warung Bu Siti",
+        "kecamatan": "35.05.01",
+        "desa": "35.05.01.2001",
+        "rt": "3",
+        "rw": "2",
+        "street": "Jl. Mawar 5",
+        "kbli": ["56102"],
+        "capital": "15.000.000",
+        "workers_male": 0,
+        "workers_female": 2,
+    }
+    body.update(changes)
+    return body
+
+
+def new_key() -> str:
+    return str(uuid.uuid4())
+
+
+def post_application(http: httpx.Client, key: str, body: Any) -> httpx.Response:
+    return http.post("/api/applications", json=body, headers={"Idempotency-Key": key})
