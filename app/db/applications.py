@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from app.domain.status import can_transition
+
 # Columns of ``applications`` that hold the captured form, in insert order.
 FORM_COLUMNS = (
     "nik", "name", "sex", "birth_date", "phone", "email", "npwp", "business_name",
@@ -93,12 +95,57 @@ def insert_batch(conn: sqlite3.Connection, items: Sequence[NewApplication]) -> l
             " VALUES (?, ?, ?, ?, ?)",
             history,
         )
+        conn.executemany(
+            "INSERT INTO status_events (application_id, status, at) VALUES (?, ?, ?)",
+            [(h[0], h[1], h[4]) for h in history],
+        )
     if outbox:
         conn.executemany(
             "INSERT INTO outbox (application_id, next_attempt_at, created_at) VALUES (?, ?, ?)",
             outbox,
         )
     return outcomes
+
+
+class TransitionError(Exception):
+    """The application is not in a status from which the requested change is allowed."""
+
+
+def change_status(
+    conn: sqlite3.Connection,
+    application_id: int,
+    status: str,
+    actor: str,
+    reason: str | None,
+    now: str,
+    nib: str | None = None,
+) -> str:
+    """Move an application to ``status`` inside the caller's transaction.
+
+    Writes the application, its history row and a status event together; returns the status
+    it had. Raises TransitionError when the status machine does not allow the change.
+    """
+    row = conn.execute("SELECT status FROM applications WHERE id = ?", (application_id,)).fetchone()
+    if row is None:
+        raise TransitionError(f"no application {application_id}")
+    before = row[0]
+    if not can_transition(before, status):
+        raise TransitionError(f"{before} -> {status} is not allowed")
+    conn.execute(
+        "UPDATE applications SET status = ?, status_reason = ?, nib = coalesce(?, nib),"
+        " updated_at = ? WHERE id = ?",
+        (status, reason, nib, now, application_id),
+    )
+    conn.execute(
+        "INSERT INTO application_history (application_id, status, actor, reason, at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (application_id, status, actor, reason, now),
+    )
+    conn.execute(
+        "INSERT INTO status_events (application_id, status, at) VALUES (?, ?, ?)",
+        (application_id, status, now),
+    )
+    return before
 
 
 def by_tracking_code(conn: sqlite3.Connection, code: str) -> sqlite3.Row | None:
