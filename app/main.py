@@ -21,7 +21,9 @@ from app.routes.api import ApplicationsApi
 from app.routes.auth import AuthController
 from app.routes.citizen import CitizenController
 from app.routes.errors import handle_exception
+from app.routes.field import FieldController
 from app.routes.officer import OfficerController
+from app.routes.pwa import PwaController
 from app.routes.reference import ReferenceController
 from app.security import HeadersMiddleware, SessionMiddleware
 from app.services.container import Services
@@ -51,6 +53,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     def configure_templates(engine: JinjaTemplateEngine) -> None:
         templating.configure(engine.engine, settings.static_dir)
+        engine.engine.globals["shell_version"] = services.shell.version
 
     app = Litestar(
         route_handlers=[
@@ -58,6 +61,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             CitizenController,
             AuthController,
             OfficerController,
+            FieldController,
+            PwaController,
             ReferenceController,
             ApplicationsApi,
             create_static_files_router(

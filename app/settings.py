@@ -39,6 +39,8 @@ class Settings:
     static_dir: Path = PROJECT_ROOT / "static"
     sw_dir: Path = PROJECT_ROOT / "sw"
     debug: bool = False
+    # changes the service-worker version without changing files (tests of app updates)
+    shell_salt: str = ""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -57,6 +59,7 @@ class Settings:
             session_absolute_s=int(_env("SESSION_ABSOLUTE_S", str(7 * 24 * 3600))),
             max_body_bytes=int(_env("MAX_BODY_BYTES", str(256 * 1024))),
             debug=_env("DEBUG", "0") == "1",
+            shell_salt=_env("SHELL_SALT", ""),
         )
 
     @property

@@ -5,8 +5,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from tests.support import ServerProcess, officer_client
+
+# No per-example deadline: a busy 2-core CI machine makes timing-based failures noise.
+hypothesis_settings.register_profile("jbm", deadline=None)
+hypothesis_settings.load_profile("jbm")
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,8 @@ class AuthController(Controller):
     async def login_page(self, request: Request[Any, Any, Any], next: str | None = None) -> Any:
         if current_user(request) is not None:
             return see_other(request, safe_next(next, "/petugas"))
-        return render(request, "auth/login.html", next=safe_next(next, "/petugas"), username="")
+        return render(request, "auth/login.html", next=safe_next(next, "/petugas"), username="",
+                      show_queue=True)
 
     @post("/masuk")
     async def login(self, request: Request[Any, Any, Any]) -> Any:
@@ -31,14 +32,14 @@ class AuthController(Controller):
         target = safe_next(str(form.get("next", "")), "/petugas")
         if not username or not password:
             return render(request, "auth/login.html", 422, next=target, username=username,
-                          error=MSG_EMPTY)
+                          error=MSG_EMPTY, show_queue=True)
         services = services_of(request)
         settings = services.settings
         old = request.cookies.get(settings.session_cookie)
         login = await services.accounts.login(username, password, old)
         if login is None:
             return render(request, "auth/login.html", 422, next=target, username=username,
-                          error=MSG_BAD_LOGIN)
+                          error=MSG_BAD_LOGIN, show_queue=True)
         response = see_other(request, target)
         response.set_cookie(
             Cookie(

@@ -15,6 +15,7 @@ from app.db import applications as store
 from app.domain.errors import FieldError
 from app.domain.tracking import normalize_tracking_code
 from app.routes.pages import is_htmx, render, see_other
+from app.routes.pwa import SHELL_CACHE
 from app.security import current_user, require_officer, services_of
 from app.services.intake import MSG_CONFLICT
 
@@ -45,7 +46,10 @@ class OfficerController(Controller):
 
     @get("/daftar", name="capture")
     async def capture_page(self, request: Request[Any, Any, Any]) -> Any:
-        return self._form(request, {}, {}, 200)
+        page = self._form(request, {}, {}, 200)
+        # The empty form is part of the offline app shell: no personal data in it.
+        page.headers["Cache-Control"] = SHELL_CACHE
+        return page
 
     @post("/daftar")
     async def capture(self, request: Request[Any, Any, Any]) -> Any:

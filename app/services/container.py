@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.db.connection import Database
+from app.pwa import AppShell, build_shell
 from app.reference.kbli import KbliCatalog
 from app.reference.regions import Regions
 from app.services.accounts import Accounts
 from app.services.intake import IntakeService
 from app.services.ratelimit import RateLimiter
 from app.settings import Settings
+from app.templating import asset_url_factory
 
 
 @dataclass
@@ -22,19 +24,25 @@ class Services:
     kbli: KbliCatalog
     regions: Regions
     status_limiter: RateLimiter
+    shell: AppShell
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
         db = Database(settings.db_path)
         kbli = KbliCatalog.load()
         regions = Regions.load()
+        intake = IntakeService(db, kbli, regions, settings.base_url, settings.writer_max_batch)
         return cls(
             settings=settings,
             db=db,
             accounts=Accounts(db, settings.session_idle_s, settings.session_absolute_s),
-            intake=IntakeService(db, kbli, regions, settings.base_url, settings.writer_max_batch),
+            intake=intake,
             kbli=kbli,
             regions=regions,
             # public status lookup: 20 tries per client per 10 minutes
             status_limiter=RateLimiter(limit=20, window_s=600),
+            shell=build_shell(
+                settings.static_dir, settings.sw_dir, settings.templates_dir,
+                asset_url_factory(settings.static_dir), settings.shell_salt,
+            ),
         )

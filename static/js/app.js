@@ -1,69 +1,157 @@
-// Joss Banget Mas: small enhancements on top of pages that work without JavaScript.
+// Joss Banget Mas, on every page: the service worker, the queue badge, the update notice,
+// and when to send the phone's queue. Pages work without this file; it only adds.
 (function () {
   "use strict";
 
-  // A fresh client id for every capture form opened, so no two applications share one
-  // (the server renders one too, for browsers without JavaScript).
-  function freshClientIds(root) {
-    root.querySelectorAll("input[data-client-id]").forEach(function (input) {
-      if (!input.dataset.kept && window.crypto && crypto.randomUUID) {
-        input.value = crypto.randomUUID();
-      }
-      input.dataset.kept = "1";
+  var JBM = window.JBM = window.JBM || {};
+  var TIMER_MS = 30000;
+  var officer = document.body && document.body.dataset.officer === "1";
+  var registration = null;
+  var updateAccepted = false;
+
+  function $(selector) { return document.querySelector(selector); }
+
+  // -- the queue badge -----------------------------------------------------------------
+  function refreshBadge() {
+    if (!JBM.outbox) { return Promise.resolve(null); }
+    return JBM.outbox.counts().then(function (counts) {
+      document.querySelectorAll("[data-queue-count]").forEach(function (el) {
+        el.textContent = String(counts.unsent);
+        el.closest("[data-queue-badge]").classList.toggle("has-items", counts.unsent > 0);
+      });
+      var auth = $("[data-auth-notice]");
+      if (auth) { auth.hidden = !(counts.auth > 0); }
+      return counts;
+    }).catch(function () { return null; });
+  }
+
+  function flash(text, kind) {
+    var box = $("#flash");
+    if (!box) { return; }
+    box.textContent = "";
+    if (!text) { return; }
+    var p = document.createElement("p");
+    p.className = "alert" + (kind ? " alert-" + kind : "");
+    p.textContent = text;
+    box.appendChild(p);
+  }
+
+  // -- sending -----------------------------------------------------------------------------
+  // Ask for a replay: the service worker does it when it controls the page (it goes on if the
+  // page closes), else the page itself. Resolves with the replay's summary.
+  function sendNow() {
+    if (!JBM.outbox || !JBM.replay) { return Promise.resolve(null); }
+    var controller = navigator.serviceWorker && navigator.serviceWorker.controller;
+    if (!controller) { return JBM.replay.replay(); }
+    var request = String(Date.now()) + Math.random();
+    return new Promise(function (resolve) {
+      var done = false;
+      var off = JBM.messages.on(function (message) {
+        if (!done && message.type === "replayed" && message.request === request) {
+          done = true; off(); resolve(message.summary);
+        }
+      });
+      controller.postMessage({ type: "replay", request: request });
+      // A worker that is busy or gone must not leave the page waiting for ever.
+      setTimeout(function () {
+        if (!done) { done = true; off(); JBM.replay.replay().then(resolve); }
+      }, 60000);
     });
   }
 
-  function chosenCodes(input) {
-    return input.value.split(/[\s,;]+/).filter(function (c) { return c.length > 0; });
-  }
-
-  function renderChips(form) {
-    var input = form.querySelector("[data-kbli-input]");
-    var list = form.querySelector("[data-kbli-chosen]");
-    if (!input || !list) { return; }
-    var titles = JSON.parse(list.dataset.titles || "{}");
-    list.textContent = "";
-    chosenCodes(input).forEach(function (code) {
-      var li = document.createElement("li");
-      li.className = "chip";
-      li.textContent = code + (titles[code] ? " · " + titles[code] : "");
-      var remove = document.createElement("button");
-      remove.type = "button";
-      remove.className = "chip-remove";
-      remove.setAttribute("aria-label", "Hapus KBLI " + code);
-      remove.dataset.kbliRemove = code;
-      remove.textContent = " ✕";
-      li.appendChild(remove);
-      list.appendChild(li);
-    });
-  }
-
-  document.addEventListener("click", function (event) {
-    var pick = event.target.closest("[data-kbli-pick]");
-    var remove = event.target.closest("[data-kbli-remove]");
-    var form = event.target.closest("form");
-    if (!form || (!pick && !remove)) { return; }
-    var input = form.querySelector("[data-kbli-input]");
-    var list = form.querySelector("[data-kbli-chosen]");
-    var codes = chosenCodes(input);
-    if (pick) {
-      var code = pick.dataset.kbliPick;
-      var titles = JSON.parse(list.dataset.titles || "{}");
-      titles[code] = pick.dataset.title;
-      list.dataset.titles = JSON.stringify(titles);
-      if (codes.indexOf(code) < 0) { codes.push(code); }
-    } else {
-      codes = codes.filter(function (c) { return c !== remove.dataset.kbliRemove; });
+  function askBackgroundSync() {
+    if (registration && registration.sync) {
+      registration.sync.register("jbm-outbox").catch(function () { /* not granted: timer and online event remain */ });
     }
-    input.value = codes.join(", ");
-    input.dispatchEvent(new Event("change", { bubbles: true }));
-    renderChips(form);
-  });
+  }
 
-  document.addEventListener("DOMContentLoaded", function () { freshClientIds(document); });
-  document.addEventListener("htmx:afterSwap", function (event) {
-    // A re-rendered form (validation messages) keeps the key it was sent with.
-    event.detail.elt.querySelectorAll && event.detail.elt.querySelectorAll("input[data-client-id]")
-      .forEach(function (input) { input.dataset.kept = "1"; });
-  });
+  function sendIfWaiting() {
+    return refreshBadge().then(function (counts) {
+      if (counts && counts.queued + counts.sending + counts.auth > 0) { return sendNow(); }
+      return null;
+    });
+  }
+
+  // -- service worker and updates ------------------------------------------------------
+  function showUpdate(worker) {
+    var box = $("[data-update-notice]");
+    if (!box) { return; }
+    box.hidden = false;
+    box.querySelector("button").onclick = function () {
+      box.querySelector("button").disabled = true;
+      updateAccepted = true;
+      worker.postMessage({ type: "skip-waiting" });
+    };
+  }
+
+  function register() {
+    if (!("serviceWorker" in navigator)) { return; }
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(function (reg) {
+      registration = reg;
+      if (reg.waiting && navigator.serviceWorker.controller) { showUpdate(reg.waiting); }
+      reg.addEventListener("updatefound", function () {
+        var worker = reg.installing;
+        worker.addEventListener("statechange", function () {
+          if (worker.state === "installed" && navigator.serviceWorker.controller) { showUpdate(worker); }
+        });
+      });
+      return navigator.serviceWorker.ready;
+    }).then(function (reg) {
+      if (officer && reg.active) { reg.active.postMessage({ type: "refresh-shell" }); }
+    }).catch(function () { /* no service worker: the pages still work online */ });
+    // Reload only when the officer accepted a new version (the first worker also takes
+    // control, but that must never interrupt what the page is doing).
+    navigator.serviceWorker.addEventListener("controllerchange", function () {
+      if (updateAccepted) { updateAccepted = false; window.location.reload(); }
+    });
+  }
+
+  // -- logout keeps unsent work --------------------------------------------------------
+  function guardLogout() {
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (form.getAttribute("action") !== "/keluar" || form.dataset.confirmed === "1" || !JBM.outbox) { return; }
+      event.preventDefault();
+      flash("Mengirim data yang belum terkirim…");
+      sendIfWaiting().then(refreshBadge).then(function (counts) {
+        var left = counts ? counts.unsent : 0;
+        if (left > 0 && !window.confirm(
+          "Masih ada " + left + " permohonan belum terkirim. Data tetap tersimpan di HP ini dan " +
+          "akan dikirim setelah petugas masuk lagi. Tetap keluar?")) {
+          flash("Belum keluar. " + left + " permohonan masih menunggu di HP.", "error");
+          return;
+        }
+        form.dataset.confirmed = "1";
+        form.submit();
+      });
+    }, true);
+  }
+
+  // -- progress shown on every page ----------------------------------------------------
+  function listen() {
+    if (!JBM.messages) { return; }
+    JBM.messages.on(function (message) {
+      if (message.type === "changed") { refreshBadge(); }
+      if (message.type === "progress") {
+        document.querySelectorAll("[data-progress]").forEach(function (el) {
+          el.hidden = message.done >= message.total;
+          el.textContent = "Mengirim " + message.done + " dari " + message.total + "…";
+        });
+      }
+    });
+  }
+
+  JBM.app = { sendNow: sendNow, refreshBadge: refreshBadge, flash: flash, askBackgroundSync: askBackgroundSync };
+
+  register();
+  listen();
+  if (JBM.outbox) {
+    guardLogout();
+    refreshBadge();
+    window.addEventListener("online", sendIfWaiting);
+    if (officer) {
+      sendIfWaiting();
+      setInterval(sendIfWaiting, TIMER_MS);
+    }
+  }
 })();

@@ -1,0 +1,70 @@
+"""The installable app: its version, the offline precache list and the manifest."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+# Officer pages that hold no personal data: the app shell, cached for offline use.
+SHELL_PAGES = ("/petugas/daftar", "/petugas/antrian", "/petugas/pengaturan", "/offline")
+# Static files of the shell (versioned URLs are made from these).
+SHELL_ASSETS = (
+    "css/app.css",
+    "vendor/htmx-2.0.11.min.js",
+    "js/app.js",
+    "js/capture.js",
+    "js/queue.js",
+    "js/settings.js",
+    "icons/icon-192.png",
+    "icons/icon-maskable-192.png",
+    "manifest.webmanifest",
+)
+SHELL_SCRIPTS = ("outbox.js", "replay.js", "validate.js", "offline-data.js")
+SHELL_DATA = ("/ref/kbli.json", "/ref/wilayah.json")
+SW_MODULES = ("routes.js", "cache.js", "outbox.js", "replay.js", "messages.js",
+              "validate.js", "offline-data.js")
+
+
+@dataclass(frozen=True)
+class AppShell:
+    version: str
+    precache: tuple[str, ...]
+
+    def sw_prelude(self) -> str:
+        """Lines prepended to sw/sw.js: its version and what to precache."""
+        return (
+            f"const JBM_VERSION = {json.dumps(self.version)};\n"
+            f"const JBM_PRECACHE = {json.dumps(list(self.precache))};\n"
+        )
+
+
+def _tree_digest(roots: list[Path], patterns: tuple[str, ...]) -> str:
+    digest = hashlib.sha256()
+    for root in roots:
+        for pattern in patterns:
+            for path in sorted(root.rglob(pattern)):
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def build_shell(
+    static_dir: Path, sw_dir: Path, templates_dir: Path, asset: Callable[[str], str],
+    salt: str = "",
+) -> AppShell:
+    """The version changes whenever anything the phone caches changes."""
+    version = _tree_digest(
+        [static_dir, sw_dir, templates_dir], ("*.js", "*.css", "*.html", "*.png", "*.webmanifest")
+    )
+    if salt:
+        version = hashlib.sha256((version + salt).encode()).hexdigest()[:12]
+    precache = (
+        *SHELL_PAGES,
+        *(asset(name) for name in SHELL_ASSETS),
+        *(f"/sw/{name}?v={version}" for name in SHELL_SCRIPTS),
+        *SHELL_DATA,
+    )
+    return AppShell(version=version, precache=tuple(precache))

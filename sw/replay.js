@@ -1,0 +1,144 @@
+// Sending the outbox to the server. Shared by the pages and the service worker; a Web Lock
+// makes sure only one replay runs at a time on the phone.
+//
+// How answers are sorted (per item, from the batch endpoint):
+//   201/200 -> sent (the server has it; personal data is deleted from the phone)
+//   409/422/400 -> needs_fix (the officer corrects it; it is resent under the same id)
+//   5xx, network error, timeout -> stays queued, tried again later
+//   401 for the request -> every item waits as "auth" until the officer logs in again
+(function (root) {
+  "use strict";
+
+  var BATCH = 25;
+  var REQUEST_TIMEOUT_MS = 20000;
+  var PROBE_TIMEOUT_MS = 4000;
+  var SENDABLE = ["queued", "sending", "auth"];
+  var MSG_OFFLINE = "Tidak ada sinyal ke server";
+
+  function outbox() { return root.JBM.outbox; }
+  function messages() { return root.JBM.messages; }
+
+  function withTimeout(ms, fn) {
+    var controller = new AbortController();
+    var timer = setTimeout(function () { controller.abort(); }, ms);
+    return fn(controller.signal).finally(function () { clearTimeout(timer); });
+  }
+
+  // Connectivity is judged by a real no-cache request to our server, not navigator.onLine
+  // (hotspots and captive portals say "online" while nothing gets through).
+  function serverReachable() {
+    return withTimeout(PROBE_TIMEOUT_MS, function (signal) {
+      return fetch("/healthz", { cache: "no-store", credentials: "same-origin", signal: signal })
+        .then(function (r) { return r.ok; });
+    }).catch(function () { return false; });
+  }
+
+  function sendBatch(items) {
+    var payload = JSON.stringify({ items: items.map(function (i) { return { id: i.id, body: i.body }; }) });
+    return withTimeout(REQUEST_TIMEOUT_MS, function (signal) {
+      return fetch("/api/applications/batch", {
+        method: "POST", body: payload, cache: "no-store", credentials: "same-origin", signal: signal,
+        headers: { "Content-Type": "application/json", "Accept": "application/json" },
+      });
+    });
+  }
+
+  function applyResults(items, results) {
+    var work = [];
+    var sent = 0;
+    var retry = [];
+    items.forEach(function (item, index) {
+      var result = results[index] || { status: 500, body: {} };
+      if (result.status === 200 || result.status === 201) {
+        sent += 1;
+        work.push(outbox().markSent(item.id, result.body));
+      } else if (result.status === 409 || result.status === 422 || result.status === 400) {
+        work.push(outbox().markNeedsFix(item.id, result.body));
+      } else {
+        retry.push(item.id);
+      }
+    });
+    if (retry.length) { work.push(outbox().markState(retry, "queued", "Server sibuk, dicoba lagi")); }
+    return Promise.all(work).then(function () { return sent; });
+  }
+
+  function drain(request) {
+    var summary = { total: 0, sent: 0, needs_fix: 0, stopped: null };
+    return outbox().all().then(function (all) {
+      var items = all.filter(function (i) { return SENDABLE.indexOf(i.state) >= 0; });
+      summary.total = items.length;
+      if (!items.length) { return summary; }
+      return serverReachable().then(function (ok) {
+        if (!ok) {
+          summary.stopped = "offline";
+          return outbox().markState(items.map(function (i) { return i.id; }), "queued", MSG_OFFLINE)
+            .then(function () { return summary; });
+        }
+        var done = 0;
+        messages().post({ type: "progress", done: 0, total: items.length });
+        function next(start) {
+          if (start >= items.length) { return Promise.resolve(summary); }
+          var chunk = items.slice(start, start + BATCH);
+          var ids = chunk.map(function (i) { return i.id; });
+          return outbox().markSending(ids)
+            .then(function () { messages().post({ type: "changed" }); return sendBatch(chunk); })
+            .then(function (response) {
+              if (response.status === 401) {
+                summary.stopped = "auth";
+                var waiting = items.slice(start).map(function (i) { return i.id; });
+                return outbox().markState(waiting, "auth", "Perlu login ulang").then(function () { return summary; });
+              }
+              if (response.status !== 200) {
+                summary.stopped = "server";
+                return outbox().markState(ids, "queued", "Server menjawab " + response.status)
+                  .then(function () { return summary; });
+              }
+              return response.json().then(function (data) {
+                return applyResults(chunk, data.results || []);
+              }).then(function (sent) {
+                summary.sent += sent;
+                done += chunk.length;
+                messages().post({ type: "progress", done: done, total: items.length });
+                messages().post({ type: "changed" });
+                return next(start + BATCH);
+              });
+            }, function () {
+              summary.stopped = "offline";
+              return outbox().markState(ids, "queued", MSG_OFFLINE).then(function () { return summary; });
+            });
+        }
+        return next(0);
+      });
+    }).catch(function (error) {
+      summary.stopped = "error";
+      summary.error = String(error);
+      return summary;
+    }).then(function (result) {
+      return outbox().all().then(function (items) {
+        // Nothing stays "sending" once a replay has ended.
+        var stuck = items.filter(function (i) { return i.state === "sending"; }).map(function (i) { return i.id; });
+        return stuck.length ? outbox().markState(stuck, "queued", MSG_OFFLINE) : null;
+      }).then(function () { return outbox().purgeSent(); }).then(function () { return outbox().counts(); }).then(function (counts) {
+        result.needs_fix = counts.needs_fix;
+        result.unsent = counts.unsent;
+        messages().post({ type: "replayed", request: request || null, summary: result });
+        messages().post({ type: "changed" });
+        return result;
+      });
+    });
+  }
+
+  // Run a replay once no other one is running on this phone (page or worker): replays
+  // queue behind a Web Lock. `request` names the "replayed" message, so whoever asked can
+  // tell its own answer from another replay's.
+  function replay(request) {
+    var run = function () { return drain(request); };
+    if (root.navigator && root.navigator.locks) {
+      return root.navigator.locks.request("jbm-replay", run);
+    }
+    return run();
+  }
+
+  root.JBM = root.JBM || {};
+  root.JBM.replay = { replay: replay, serverReachable: serverReachable, BATCH: BATCH };
+})(self);

@@ -1,0 +1,115 @@
+// The routing table: which strategy answers which request. Read it top to bottom; the first
+// rule that matches wins; a rule without a strategy leaves the request to the network.
+(function (root) {
+  "use strict";
+
+  var PAGE_TIMEOUT_MS = 3000;
+  var SHELL_PAGES = ["/petugas/daftar", "/petugas/antrian", "/petugas/pengaturan", "/offline"];
+
+  function cache() { return root.JBM.cache; }
+
+  // -- strategies ------------------------------------------------------------------------
+  // Versioned static files: the cache, else the network (and keep it).
+  function cacheFirst(event) {
+    return cache().match(event.request).then(function (hit) {
+      return hit || fetch(event.request).then(function (response) {
+        event.waitUntil(cache().put(event.request, response.clone()));
+        return response;
+      });
+    });
+  }
+
+  // Reference data: answer from the cache at once, refresh it in the background.
+  function staleWhileRevalidate(event) {
+    var refresh = fetch(event.request).then(function (response) {
+      return cache().put(event.request, response.clone()).then(function () { return response; });
+    });
+    event.waitUntil(refresh.catch(function () { return null; }));
+    return cache().match(event.request, { ignoreSearch: true }).then(function (hit) {
+      return hit || refresh;
+    });
+  }
+
+  function timeout(ms) {
+    return new Promise(function (resolve) { setTimeout(function () { resolve(null); }, ms); });
+  }
+
+  function offlinePage() {
+    return cache().match("/offline").then(function (hit) {
+      return hit || new Response("<h1>Tidak ada sinyal</h1>", { headers: { "Content-Type": "text/html; charset=utf-8" } });
+    });
+  }
+
+  // App-shell pages: the network if it answers quickly, else the cached copy.
+  function networkFirstPage(event) {
+    var url = new URL(event.request.url);
+    var network = fetch(event.request).then(function (response) {
+      if (response.ok && !response.redirected) {
+        event.waitUntil(cache().put(url.pathname, response.clone()));
+      }
+      return response;
+    });
+    event.waitUntil(network.catch(function () { return null; }));
+    var cached = function () { return cache().match(url.pathname, { ignoreSearch: true }); };
+    return Promise.race([network.catch(function () { return null; }), timeout(PAGE_TIMEOUT_MS)])
+      .then(function (response) {
+        if (response) { return response; }
+        return cached().then(function (hit) {
+          return hit || network.catch(function () { return offlinePage(); });
+        });
+      });
+  }
+
+  // Pages with personal data: never cached; without network, the offline page.
+  function networkOnlyPage(event) {
+    return fetch(event.request).catch(function () { return offlinePage(); });
+  }
+
+  // Fragments the phone can compute itself when the server is out of reach.
+  function networkFirstFragment(render) {
+    return function (event) {
+      return Promise.race([fetch(event.request).catch(function () { return null; }), timeout(PAGE_TIMEOUT_MS)])
+        .then(function (response) {
+          if (response && response.ok) { return response; }
+          return render(new URL(event.request.url)).then(function (html) {
+            return new Response(html, { headers: { "Content-Type": "text/html; charset=utf-8", "X-Offline": "1" } });
+          });
+        });
+    };
+  }
+
+  var offlineKbli = networkFirstFragment(function (url) {
+    var q = (url.searchParams.get("q") || "").slice(0, 80);
+    return root.JBM.data.searchKbli(q, 15).then(function (results) {
+      return q ? root.JBM.data.kbliResultsHtml(q, results) : "";
+    });
+  });
+
+  var offlineDesa = networkFirstFragment(function (url) {
+    return root.JBM.data.desaOptionsHtml(url.searchParams.get("kecamatan") || "");
+  });
+
+  // -- the table ---------------------------------------------------------------------------
+  var TABLE = [
+    [function (r, u) { return r.method !== "GET" || u.origin !== root.location.origin; }, null],
+    [function (r, u) { return u.pathname === "/sw.js" || u.pathname === "/healthz"; }, null],
+    [function (r, u) { return u.pathname.indexOf("/api/") === 0; }, null],
+    [function (r, u) { return u.pathname.indexOf("/static/") === 0 || u.pathname.indexOf("/sw/") === 0; }, cacheFirst],
+    [function (r, u) { return u.pathname === "/ref/kbli.json" || u.pathname === "/ref/wilayah.json"; }, staleWhileRevalidate],
+    [function (r, u) { return u.pathname === "/ref/kbli"; }, offlineKbli],
+    [function (r, u) { return u.pathname === "/ref/desa"; }, offlineDesa],
+    [function (r, u) { return r.mode === "navigate" && SHELL_PAGES.indexOf(u.pathname) >= 0; }, networkFirstPage],
+    [function (r) { return r.mode === "navigate"; }, networkOnlyPage],
+  ];
+
+  function route(request) {
+    var url = new URL(request.url);
+    for (var i = 0; i < TABLE.length; i++) {
+      if (TABLE[i][0](request, url)) { return TABLE[i][1]; }
+    }
+    return null;
+  }
+
+  root.JBM = root.JBM || {};
+  root.JBM.routes = { route: route, SHELL_PAGES: SHELL_PAGES };
+})(self);

@@ -1,0 +1,70 @@
+"""Real headless Chromium (Debian's /usr/bin/chromium) driving the real server."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+PHONE = {"width": 390, "height": 844}
+
+
+def context_options(**changes: Any) -> dict[str, Any]:
+    """A phone-sized, Indonesian-locale browser context."""
+    return {"viewport": PHONE, "locale": "id-ID", **changes}
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        message = f"e2e tests need Chromium at {CHROMIUM} (apt-get install -y chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message)  # CI installs it: a missing browser is a broken run
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Any) -> Iterator[Any]:
+    chromium = playwright.chromium.launch(
+        executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+    )
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture
+def profile(playwright: Any, tmp_path: Path) -> Iterator[Any]:
+    """A browser with a real (non-incognito) profile, as an installed app has."""
+    context = playwright.chromium.launch_persistent_context(
+        str(tmp_path / "profile"), executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
+        headless=True, **context_options(),
+    )
+    context.set_default_timeout(15_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(**context_options())
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    yield tab
+    context.close()

@@ -1,0 +1,78 @@
+"""Helpers for driving the installable app in Chromium (no string-eval waits: our CSP
+forbids eval, so waits poll with page.evaluate from Python)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from tests.support import OFFICER
+
+UNSENT = "() => JBM.outbox.counts().then(c => c.unsent)"
+
+
+def poll(page: Any, script: str, predicate: Any = bool, timeout: float = 40.0,
+         interval: float = 0.1) -> Any:
+    deadline = time.monotonic() + timeout
+    value = None
+    while time.monotonic() < deadline:
+        try:
+            value = page.evaluate(script)
+        except Exception as exc:  # the page may be navigating
+            value = exc
+        if not isinstance(value, Exception) and predicate(value):
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out waiting for {script!r}; last value {value!r}")
+
+
+def login(page: Any, base_url: str, next_path: str = "/petugas") -> None:
+    page.goto(f"{base_url}/masuk?next={next_path}")
+    page.fill("#username", OFFICER[0])
+    page.fill("#password", OFFICER[1])
+    page.click("form[action='/masuk'] button[type=submit]")
+    page.wait_for_url(lambda url: url.endswith(next_path) and "/masuk" not in url)
+
+
+def wait_offline_ready(page: Any) -> None:
+    """The service worker controls the page and the app shell is in its cache."""
+    try:
+        poll(page, "() => navigator.serviceWorker.controller !== null")
+    except AssertionError as exc:
+        state = page.evaluate(
+            "() => navigator.serviceWorker.getRegistration().then(r => r ? {active: r.active &&"
+            " r.active.state, installing: !!r.installing, waiting: !!r.waiting} : null)"
+        )
+        raise AssertionError(f"no service worker in control; registration: {state}") from exc
+    poll(page, "() => caches.keys().then(k => Promise.all(k.map(n => caches.open(n).then(c =>"
+               " c.match('/petugas/daftar'))))).then(r => r.some(Boolean))")
+
+
+def fill_application(page: Any, business_name: str, nik: str = "3505014507900012",
+                     name: str = "Siti Aminah") -> None:
+    page.fill("#nik", nik)
+    page.fill("#name", name)
+    page.fill("#phone", "0812-3456-7890")
+    page.check("input[name=no_email]")
+    page.fill("#business_name", business_name)
+    page.fill("#kbli", "56102")
+    if not page.input_value("#desa"):
+        page.select_option("#desa", "35.05.01.2001")
+    page.fill("#rt", "3")
+    page.fill("#rw", "2")
+    page.fill("#street", "Jl. Mawar 5")
+    page.fill("#capital", "15.000.000")
+
+
+def save(page: Any) -> None:
+    page.click("#capture-form button[type=submit]")
+
+
+def inject(page: Any, items: list[tuple[str, dict[str, Any]]]) -> None:
+    """Put items in the phone's outbox as the capture form does (JBM.outbox.save)."""
+    page.evaluate("items => Promise.all(items.map(([id, body]) => JBM.outbox.save(id, body)))",
+                  [list(pair) for pair in items])
+
+
+def send_now(page: Any) -> Any:
+    return page.evaluate("() => JBM.app.sendNow()")

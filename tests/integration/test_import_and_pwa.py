@@ -1,0 +1,62 @@
+"""Importing a phone's exported queue, and the files of the installable app."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import httpx
+
+from tests.support import ServerProcess, application, csrf_from, new_key, post_application
+
+
+def _import(officer: httpx.Client, payload: bytes) -> httpx.Response:
+    token = csrf_from(officer.get("/petugas/impor").text)
+    return officer.post("/petugas/impor", data={"_csrf_token": token},
+                        files={"file": ("antrian.json", payload, "application/json")})
+
+
+def test_exported_queue_is_imported_exactly_once(server: ServerProcess,
+                                                 officer: httpx.Client) -> None:
+    keys = [new_key() for _ in range(3)]
+    already = keys[0]
+    assert post_application(officer, already, application(business_name="Impor 0")).status_code \
+        == 201
+    export = {"format": "jbm-outbox", "version": 1, "items": [
+        {"id": k, "body": application(business_name=f"Impor {i}"), "state": "queued"}
+        for i, k in enumerate(keys)
+    ] + [{"id": new_key(), "body": application(nik="12", business_name="Impor rusak")}]}
+    page = _import(officer, json.dumps(export).encode())
+    assert page.status_code == 200
+    assert "3 diterima, 1 perlu perbaikan" in page.text
+    assert "NIK harus 16 angka" in page.text
+    for key in keys:
+        assert server.query("SELECT count(*) FROM applications WHERE client_id = ?", key) == [(1,)]
+    again = _import(officer, json.dumps(export).encode())
+    assert "3 diterima" in again.text
+    assert server.query("SELECT count(*) FROM applications WHERE business_name LIKE 'Impor %'") \
+        == [(3,)]
+
+
+def test_unreadable_import_file_gets_a_message(officer: httpx.Client) -> None:
+    page = _import(officer, b"bukan json")
+    assert page.status_code == 422
+    assert "tidak bisa dibaca" in page.text
+
+
+def test_service_worker_is_served_fresh_at_the_root_scope(server: ServerProcess) -> None:
+    with httpx.Client(base_url=server.url) as http:
+        sw = http.get("/sw.js")
+        assert sw.status_code == 200
+        assert sw.headers["cache-control"] == "no-cache"
+        assert sw.headers["content-type"].startswith("text/javascript")
+        version = re.search(r'const JBM_VERSION = "([0-9a-f]{12})"', sw.text).group(1)
+        precache = json.loads(re.search(r"const JBM_PRECACHE = (\[.*\]);", sw.text).group(1))
+        assert "/petugas/daftar" in precache and "/ref/kbli.json" in precache
+        assert not any(p.startswith(("/petugas/permohonan", "/api")) for p in precache)
+        module = http.get(f"/sw/outbox.js?v={version}")
+        assert "immutable" in module.headers["cache-control"]
+        assert http.get("/sw/../app/settings.py").status_code == 404
+        assert http.get("/sw/nope.js").status_code == 404
+        manifest = http.get(next(p for p in precache if "manifest" in p))
+        assert manifest.json()["start_url"] == "/petugas"
