@@ -22,10 +22,10 @@ SHELL_ASSETS = (
     "icons/icon-maskable-192.png",
     "manifest.webmanifest",
 )
-SHELL_SCRIPTS = ("outbox.js", "replay.js", "validate.js", "offline-data.js")
+SHELL_SCRIPTS = ("messages.js", "outbox.js", "replay.js", "validate.js", "offline-data.js")
 SHELL_DATA = ("/ref/kbli.json", "/ref/wilayah.json")
 SW_MODULES = ("routes.js", "cache.js", "outbox.js", "replay.js", "messages.js",
-              "validate.js", "offline-data.js")
+              "validate.js", "offline-data.js", "push.js")
 
 
 @dataclass(frozen=True)

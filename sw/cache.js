@@ -22,7 +22,10 @@
   }
 
   function fetchInto(cache, url) {
-    return fetch(new Request(url, { cache: "reload", credentials: "same-origin" })).then(function (response) {
+    // A versioned URL never changes: the browser's HTTP cache may answer it. Others are
+    // fetched from the server.
+    var mode = url.indexOf("?v=") >= 0 ? "default" : "reload";
+    return fetch(new Request(url, { cache: mode, credentials: "same-origin" })).then(function (response) {
       if (!storable(response)) {
         discard(response);
         throw new Error(url + " not cacheable: " + response.status);

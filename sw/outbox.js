@@ -139,8 +139,10 @@
   }
 
   // The server acknowledged (201/200): drop the personal data, keep the receipt.
-  function markSent(id, answer) {
-    return update([id], function (item) {
+  // answers: {id: the server's answer}; one transaction for a whole batch.
+  function markSent(answers) {
+    return update(Object.keys(answers), function (item) {
+      var answer = answers[item.id];
       return {
         id: item.id, state: "sent", business_name: item.business_name,
         created_at: item.created_at, sent_at: now(), attempts: item.attempts,
@@ -150,9 +152,11 @@
     });
   }
 
-  function markNeedsFix(id, answer) {
-    return update([id], function (item) {
+  // answers: {id: the server's 409/422 answer}
+  function markNeedsFix(answers) {
+    return update(Object.keys(answers), function (item) {
       if (item.state === "sent") { return null; }
+      var answer = answers[item.id];
       item.state = "needs_fix";
       item.errors = answer.errors || null;
       item.message = answer.message || "Periksa kembali data ini.";
@@ -185,13 +189,18 @@
     });
   }
 
+  // Counted with the state index: no item (and no personal data) is read.
   function counts() {
-    return all().then(function (items) {
-      var result = { queued: 0, sending: 0, needs_fix: 0, auth: 0, sent: 0, unsent: 0, total: items.length };
-      items.forEach(function (item) {
-        result[item.state] = (result[item.state] || 0) + 1;
-        if (UNSENT.indexOf(item.state) >= 0) { result.unsent += 1; }
+    var result = { queued: 0, sending: 0, needs_fix: 0, auth: 0, sent: 0 };
+    return run("readonly", function (store) {
+      var index = store.index("state");
+      Object.keys(result).forEach(function (state) {
+        var request = index.count(state);
+        request.onsuccess = function () { result[state] = request.result; };
       });
+    }).then(function () {
+      result.unsent = UNSENT.reduce(function (sum, state) { return sum + result[state]; }, 0);
+      result.total = result.unsent + result.sent;
       return result;
     });
   }

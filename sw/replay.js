@@ -9,7 +9,7 @@
 (function (root) {
   "use strict";
 
-  var BATCH = 25;
+  var BATCH = 50;  // 50 items are ~20 KB of JSON; the server takes up to 200
   var REQUEST_TIMEOUT_MS = 20000;
   var PROBE_TIMEOUT_MS = 4000;
   var SENDABLE = ["queued", "sending", "auth"];
@@ -43,23 +43,24 @@
     });
   }
 
+  // One IndexedDB transaction per kind of answer, not one per item.
   function applyResults(items, results) {
-    var work = [];
-    var sent = 0;
+    var sent = {};
+    var fix = {};
     var retry = [];
     items.forEach(function (item, index) {
       var result = results[index] || { status: 500, body: {} };
       if (result.status === 200 || result.status === 201) {
-        sent += 1;
-        work.push(outbox().markSent(item.id, result.body));
+        sent[item.id] = result.body;
       } else if (result.status === 409 || result.status === 422 || result.status === 400) {
-        work.push(outbox().markNeedsFix(item.id, result.body));
+        fix[item.id] = result.body;
       } else {
         retry.push(item.id);
       }
     });
+    var work = [outbox().markSent(sent), outbox().markNeedsFix(fix)];
     if (retry.length) { work.push(outbox().markState(retry, "queued", "Server sibuk, dicoba lagi")); }
-    return Promise.all(work).then(function () { return sent; });
+    return Promise.all(work).then(function () { return Object.keys(sent).length; });
   }
 
   function drain(request) {
@@ -81,7 +82,7 @@
           var chunk = items.slice(start, start + BATCH);
           var ids = chunk.map(function (i) { return i.id; });
           return outbox().markSending(ids)
-            .then(function () { messages().post({ type: "changed" }); return sendBatch(chunk); })
+            .then(function () { return sendBatch(chunk); })
             .then(function (response) {
               if (response.status === 401) {
                 summary.stopped = "auth";

@@ -13,10 +13,9 @@
   var sendButton = document.querySelector("[data-send-now]");
   if (!list || !JBM.outbox) { return; }
 
-  function time(iso) {
-    if (!iso) { return ""; }
-    return new Date(iso).toLocaleString("id-ID", { day: "2-digit", month: "2-digit", hour: "2-digit", minute: "2-digit" });
-  }
+  var TIME = new Intl.DateTimeFormat("id-ID", { day: "2-digit", month: "2-digit", hour: "2-digit", minute: "2-digit" });
+
+  function time(iso) { return iso ? TIME.format(new Date(iso)) : ""; }
 
   function link(text, href, className) {
     var a = document.createElement("a");
@@ -69,7 +68,7 @@
           actions.appendChild(link("Perbaiki", "/petugas/daftar#ubah=" + item.id, "btn btn-small btn-primary"));
           actions.appendChild(button("Hapus", function () {
             if (window.confirm("Hapus permohonan " + (item.business_name || "") + " dari HP? Data ini belum diterima server.")) {
-              JBM.outbox.remove(item.id).then(render).then(JBM.app.refreshBadge);
+              JBM.outbox.remove(item.id).then(schedule).then(JBM.app.refreshBadge);
             }
           }));
         } else {
@@ -93,7 +92,7 @@
     }).finally(function () {
       sendButton.disabled = false;
       sendButton.textContent = "Kirim sekarang";
-      render();
+      schedule();
     });
   });
 
@@ -109,8 +108,22 @@
     });
   });
 
+  // Redraw at most once at a time and at most every 500 ms: a replay sends many messages,
+  // and every redraw reads the whole outbox, which slows the worker's writes.
+  var drawing = null;
+  var again = false;
+  function schedule() {
+    if (drawing) { again = true; return; }
+    drawing = render().catch(function () { return null; }).then(function () {
+      return new Promise(function (resolve) { setTimeout(resolve, 500); });
+    }).then(function () {
+      drawing = null;
+      if (again) { again = false; schedule(); }
+    });
+  }
+
   JBM.messages.on(function (message) {
-    if (message.type === "changed" || message.type === "replayed") { render(); }
+    if (message.type === "changed" || message.type === "replayed") { schedule(); }
   });
-  render();
+  schedule();
 })();
