@@ -54,10 +54,13 @@ def check_char(body: str) -> str:
 
 def new_tracking_code(rng: random.Random | secrets.SystemRandom | None = None) -> str:
     """A fresh random code (canonical form, no dash). Uses `secrets` unless given an rng."""
-    if rng is None:
-        body = "".join(secrets.choice(ALPHABET) for _ in range(BODY_LENGTH))
-    else:
-        body = "".join(rng.choice(ALPHABET) for _ in range(BODY_LENGTH))
+    # One draw for the whole body (one urandom call instead of one per character).
+    number = (rng or secrets.SystemRandom()).randrange(len(ALPHABET) ** BODY_LENGTH)
+    digits = []
+    for _ in range(BODY_LENGTH):
+        number, digit = divmod(number, len(ALPHABET))
+        digits.append(ALPHABET[digit])
+    body = "".join(digits)
     return body + check_char(body)
 
 

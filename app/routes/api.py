@@ -12,7 +12,7 @@ from typing import Any
 from litestar import Controller, Request, Response, post
 
 from app.http_errors import user_error
-from app.security import current_user, require_officer, same_origin_json, services_of
+from app.security import current_user, officer_json_api, services_of
 from app.services.intake import IntakeResult
 
 JSON = "application/json"
@@ -33,7 +33,7 @@ async def _read_json(request: Request[Any, Any, Any]) -> Any:
 
 class ApplicationsApi(Controller):
     path = "/api/applications"
-    guards = [require_officer, same_origin_json]  # noqa: RUF012
+    guards = [officer_json_api]  # noqa: RUF012
     tags = ["applications"]  # noqa: RUF012
 
     @post("/", status_code=201, summary="Take one application, exactly once")
