@@ -1,4 +1,4 @@
-"""Command line: ``python -m app serve | migrate | create-user | seed-demo``."""
+"""Command line: ``python -m app serve | migrate | create-user | seed-demo | forward``."""
 
 from __future__ import annotations
 
@@ -63,16 +63,26 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from app.main import create_app
+    from app.oss.sim_process import simulator_beside
 
     migrate_path(settings.db_path)
-    uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        log_level="info",
-        proxy_headers=False,
-    )
+    # Default OSS mode "simulator": a local OSS runs beside the app and stops with it.
+    with simulator_beside(settings) as settings:
+        uvicorn.run(
+            create_app(settings),
+            host=settings.host,
+            port=settings.port,
+            log_level="info",
+            proxy_headers=False,
+        )
     return 0
+
+
+def cmd_forward(settings: Settings, _: argparse.Namespace) -> int:
+    """The OSS forwarder alone (run the web app with JBM_OSS_FORWARDER=0 beside it)."""
+    from app.oss.forwarder import main as forwarder_main
+
+    return forwarder_main()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("--name", required=True)
     create.add_argument("--role", choices=("officer", "admin"), default="officer")
     sub.add_parser("seed-demo", help="create the demo officer and admin")
+    sub.add_parser("forward", help="run the OSS forwarder as its own process")
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     if args.command == "serve":
@@ -96,5 +107,5 @@ def main(argv: list[str] | None = None) -> int:
         base_url = os.environ.get("JBM_BASE_URL") or f"http://{host}:{port}"
         settings = replace(settings, host=host, port=port, base_url=base_url.rstrip("/"))
     handlers = {"serve": cmd_serve, "migrate": cmd_migrate, "create-user": cmd_create_user,
-                "seed-demo": cmd_seed_demo}
+                "seed-demo": cmd_seed_demo, "forward": cmd_forward}
     return handlers[args.command](settings, args)

@@ -17,12 +17,15 @@ from litestar.template.config import TemplateConfig
 
 from app import templating
 from app.db.connection import migrate_path
+from app.routes.admin import AdminOssController
 from app.routes.api import ApplicationsApi
 from app.routes.auth import AuthController
 from app.routes.citizen import CitizenController
 from app.routes.errors import handle_exception
 from app.routes.field import FieldController
+from app.routes.notify import AdminWhatsappController, NotifyApi, OfficerNotifyController
 from app.routes.officer import OfficerController
+from app.routes.oss import OssOfficerController, PiaController
 from app.routes.pwa import PwaController
 from app.routes.reference import ReferenceController
 from app.security import HeadersMiddleware, SessionMiddleware
@@ -45,9 +48,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
         await asyncio.to_thread(migrate_path, settings.db_path)
         await services.db.open()
         services.intake.start()
+        services.oss.start()  # the OSS forwarder (unless JBM_OSS_FORWARDER=0)
+        services.notify.start()  # the push notifier (unless JBM_PUSH_NOTIFIER=0)
         try:
             yield
         finally:
+            await services.notify.stop()
+            await services.oss.stop()
             await services.intake.stop()
             await services.db.close()
 
@@ -65,6 +72,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PwaController,
             ReferenceController,
             ApplicationsApi,
+            PiaController,
+            OssOfficerController,
+            AdminOssController,
+            NotifyApi,
+            OfficerNotifyController,
+            AdminWhatsappController,
             create_static_files_router(
                 path="/static",
                 directories=[settings.static_dir],

@@ -41,6 +41,46 @@ class Settings:
     debug: bool = False
     # changes the service-worker version without changing files (tests of app updates)
     shell_salt: str = ""
+    # -- OSS (see docs/oss.md) -------------------------------------------------------------
+    # simulator: `serve` starts the local OSS simulator beside the app and sends to it;
+    # http: an OSS endpoint at oss_url; assisted: operator tasks at /petugas/oss-tugas
+    oss_mode: str = "simulator"
+    oss_url: str | None = None  # registration API base, e.g. http://127.0.0.1:8001/v1/kl/rba
+    oss_pia_url: str | None = None  # PIA base for checkNIB/inqueryNIB (default: oss_url)
+    oss_user_key: str | None = None  # header user_key on calls to OSS
+    pia_username: str | None = None  # receiveNIB token: SHA1(USERNAME+PASSWORD+NIB+Ymd)
+    pia_password: str | None = None
+    oss_simulator_port: int | None = None  # default: app port + 1, or a free port
+    oss_simulator_args: str = ""  # extra flags for the simulator child (faults for demos)
+    oss_forwarder: bool = True  # run the forwarder inside the web app
+    oss_concurrency: int = 8  # calls to OSS in flight at most
+    oss_rate_per_s: float = 10.0  # calls to OSS per second at most (0 = no limit)
+    oss_rate_burst: int = 5
+    oss_connect_timeout_s: float = 5.0
+    oss_read_timeout_s: float = 30.0
+    oss_slow_call_s: float = 20.0  # a slower call counts as a failure for the breaker
+    oss_breaker_failures: int = 5  # consecutive failures that open the breaker
+    oss_breaker_reset_s: float = 60.0  # open -> one trial call after this long
+    oss_backoff_base_s: float = 2.0  # retry n waits uniform(0, min(cap, base * 2**n))
+    oss_backoff_cap_s: float = 600.0
+    oss_lease_s: float = 120.0  # a leased job returns to the queue after this long
+    oss_poll_s: float = 1.0  # how often an idle forwarder looks for due jobs
+    oss_long_wait_s: float = 24 * 3600.0  # waiting longer is flagged on /admin/oss
+    oss_claim_s: float = 1800.0  # an operator's claim on a task lapses after this long
+    # -- Web Push (see docs/notify.md) ----------------------------------------------------
+    vapid_private_key: str | None = None  # PEM or base64url; default: generated in data_dir
+    vapid_public_key: str | None = None  # checked against the private key when given
+    vapid_subject: str = "mailto:dpmptsp@blitarkab.go.id"  # the office's contact (sub)
+    push_notifier: bool = True  # run the notifier inside the web app
+    push_ttl_s: int = 2 * 24 * 3600  # a phone offline for up to two days still gets it
+    push_concurrency: int = 4  # sends in flight at most
+    push_poll_s: float = 1.0
+    push_backoff_base_s: float = 30.0  # retry n waits uniform(0, min(cap, base * 2**n))
+    push_backoff_cap_s: float = 3600.0
+    push_max_attempts: int = 12
+    push_sweep_days: float = 30.0  # no success for this long and many failures: deleted
+    push_sweep_failures: int = 10
+    push_allow_http: bool = False  # accept http:// endpoints (tests' local push service)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -60,7 +100,13 @@ class Settings:
             max_body_bytes=int(_env("MAX_BODY_BYTES", str(256 * 1024))),
             debug=_env("DEBUG", "0") == "1",
             shell_salt=_env("SHELL_SALT", ""),
+            **_oss_from_env(),
+            **_push_from_env(),
         )
+
+    @property
+    def pia_base_url(self) -> str | None:
+        return self.oss_pia_url or self.oss_url
 
     @property
     def db_path(self) -> Path:
@@ -88,3 +134,65 @@ class Settings:
         with os.fdopen(fd, "w") as fh:
             fh.write(key)
         return key
+
+
+OSS_MODES = ("simulator", "http", "assisted")
+
+
+def _optional(name: str) -> str | None:
+    return os.environ.get(f"JBM_{name}") or None
+
+
+def _oss_from_env() -> dict[str, object]:
+    mode = _env("OSS_MODE", "simulator").strip().lower()
+    if mode not in OSS_MODES:
+        raise ValueError(f"JBM_OSS_MODE must be one of {', '.join(OSS_MODES)}, not {mode!r}")
+    sim_port = _optional("OSS_SIMULATOR_PORT")
+    return {
+        "oss_mode": mode,
+        "oss_url": (_optional("OSS_URL") or "").rstrip("/") or None,
+        "oss_pia_url": (_optional("OSS_PIA_URL") or "").rstrip("/") or None,
+        "oss_user_key": _optional("OSS_USER_KEY"),
+        "pia_username": _optional("OSS_PIA_USERNAME"),
+        "pia_password": _optional("OSS_PIA_PASSWORD"),
+        "oss_simulator_port": int(sim_port) if sim_port else None,
+        "oss_simulator_args": _env("OSS_SIMULATOR_ARGS", ""),
+        "oss_forwarder": _env("OSS_FORWARDER", "1").strip().lower() not in ("0", "off", "false",
+                                                                            "no"),
+        "oss_concurrency": max(1, int(_env("OSS_CONCURRENCY", "8"))),
+        "oss_rate_per_s": float(_env("OSS_RATE_PER_S", "10")),
+        "oss_rate_burst": max(1, int(_env("OSS_RATE_BURST", "5"))),
+        "oss_connect_timeout_s": float(_env("OSS_CONNECT_TIMEOUT_S", "5")),
+        "oss_read_timeout_s": float(_env("OSS_READ_TIMEOUT_S", "30")),
+        "oss_slow_call_s": float(_env("OSS_SLOW_CALL_S", "20")),
+        "oss_breaker_failures": max(1, int(_env("OSS_BREAKER_FAILURES", "5"))),
+        "oss_breaker_reset_s": float(_env("OSS_BREAKER_RESET_S", "60")),
+        "oss_backoff_base_s": float(_env("OSS_BACKOFF_BASE_S", "2")),
+        "oss_backoff_cap_s": float(_env("OSS_BACKOFF_CAP_S", "600")),
+        "oss_lease_s": float(_env("OSS_LEASE_S", "120")),
+        "oss_poll_s": float(_env("OSS_POLL_S", "1")),
+        "oss_long_wait_s": float(_env("OSS_LONG_WAIT_S", str(24 * 3600))),
+        "oss_claim_s": float(_env("OSS_CLAIM_S", "1800")),
+    }
+
+
+def _flag(name: str, default: str) -> bool:
+    return _env(name, default).strip().lower() not in ("0", "off", "false", "no")
+
+
+def _push_from_env() -> dict[str, object]:
+    return {
+        "vapid_private_key": _optional("VAPID_PRIVATE_KEY"),
+        "vapid_public_key": _optional("VAPID_PUBLIC_KEY"),
+        "vapid_subject": _env("VAPID_SUBJECT", "mailto:dpmptsp@blitarkab.go.id"),
+        "push_notifier": _flag("PUSH_NOTIFIER", "1"),
+        "push_ttl_s": max(86400, int(_env("PUSH_TTL_S", str(2 * 24 * 3600)))),
+        "push_concurrency": max(1, int(_env("PUSH_CONCURRENCY", "4"))),
+        "push_poll_s": float(_env("PUSH_POLL_S", "1")),
+        "push_backoff_base_s": float(_env("PUSH_BACKOFF_BASE_S", "30")),
+        "push_backoff_cap_s": float(_env("PUSH_BACKOFF_CAP_S", "3600")),
+        "push_max_attempts": max(1, int(_env("PUSH_MAX_ATTEMPTS", "12"))),
+        "push_sweep_days": float(_env("PUSH_SWEEP_DAYS", "30")),
+        "push_sweep_failures": max(1, int(_env("PUSH_SWEEP_FAILURES", "10"))),
+        "push_allow_http": _flag("PUSH_ALLOW_HTTP", "0"),
+    }

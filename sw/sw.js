@@ -7,7 +7,8 @@ importScripts(
   "/sw/replay.js?v=" + JBM_VERSION,
   "/sw/offline-data.js?v=" + JBM_VERSION,
   "/sw/cache.js?v=" + JBM_VERSION,
-  "/sw/routes.js?v=" + JBM_VERSION
+  "/sw/routes.js?v=" + JBM_VERSION,
+  "/sw/push.js?v=" + JBM_VERSION
 );
 
 self.addEventListener("install", function (event) {
@@ -42,4 +43,13 @@ self.addEventListener("message", function (event) {
   if (data.type === "version" && event.source) {
     event.source.postMessage({ type: "version", version: JBM_VERSION });
   }
+});
+
+// Web Push: show the notification; a tap focuses or opens the application's page.
+self.addEventListener("push", function (event) {
+  event.waitUntil(self.JBM.push.show(event));
+});
+
+self.addEventListener("notificationclick", function (event) {
+  event.waitUntil(self.JBM.push.click(event));
 });

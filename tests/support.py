@@ -39,6 +39,9 @@ class ServerProcess:
             "JBM_DATA_DIR": str(data_dir),
             "JBM_PORT": str(self.port),
             "JBM_HOST": "127.0.0.1",
+            # Tests of intake look at applications as captured; the OSS tests
+            # (tests/integration/test_oss_*.py) turn the forwarder on.
+            "JBM_OSS_FORWARDER": "0",
             **env,
         }
         self.proc: subprocess.Popen[bytes] | None = None

@@ -65,6 +65,9 @@ class CitizenController(Controller):
         return render(
             request, "citizen/status.html", app=row, history=history,
             owner=mask_name(row["name"]), kbli=json.loads(row["kbli_json"]),
+            # proof of this lookup for the push subscribe call (static/js/push.js)
+            push_token=services.notify.tokens.issue(row["id"]),
+            push_key=services.notify.public_key,
         )
 
     @post("/tema", name="theme")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import uuid
 from typing import Any
@@ -106,8 +107,22 @@ class OfficerController(Controller):
         services = services_of(request)
         row = await self._application(request, code)
         history = await services.db.read(store.history, row["id"])
-        return render(request, "petugas/detail.html", app=row, history=history,
-                      **self._described(request, row))
+        oss = await services.oss.application_view(row)
+        whatsapp = await services.notify.whatsapp_view(row)
+        return render(request, "petugas/detail.html", app=row, history=history, oss=oss,
+                      whatsapp=whatsapp, **self._described(request, row))
+
+    @post("/permohonan/{code:str}/whatsapp-terkirim", name="whatsapp_sent")
+    async def whatsapp_sent(self, request: Request[Any, Any, Any], code: str) -> Any:
+        """"Tandai terkirim lewat WhatsApp": issued -> notified, in the history."""
+        services = services_of(request)
+        user = current_user(request)
+        assert user is not None
+        row = await self._application(request, code)
+        # Already marked (a double tap) or not issued: nothing to record, the page shows why.
+        with contextlib.suppress(store.TransitionError):
+            await services.notify.mark_whatsapp_sent(row["id"], user.username)
+        return see_other(request, f"/petugas/permohonan/{row['tracking_code']}")
 
     @get("/permohonan/{code:str}/tanda-terima", name="receipt")
     async def receipt(self, request: Request[Any, Any, Any], code: str) -> Any:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.db.connection import Database
+from app.notify.service import NotifyService
+from app.oss.service import OssService
 from app.pwa import AppShell, build_shell
 from app.reference.kbli import KbliCatalog
 from app.reference.regions import Regions
@@ -24,7 +26,9 @@ class Services:
     kbli: KbliCatalog
     regions: Regions
     status_limiter: RateLimiter
+    oss: OssService
     shell: AppShell
+    notify: NotifyService
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -41,8 +45,10 @@ class Services:
             regions=regions,
             # public status lookup: 20 tries per client per 10 minutes
             status_limiter=RateLimiter(limit=20, window_s=600),
+            oss=OssService(settings, db, kbli, regions, intake),
             shell=build_shell(
                 settings.static_dir, settings.sw_dir, settings.templates_dir,
                 asset_url_factory(settings.static_dir), settings.shell_salt,
             ),
+            notify=NotifyService(settings, db, settings.resolved_secret_key()),
         )

@@ -27,7 +27,9 @@ def context_options(**changes: Any) -> dict[str, Any]:
     return {"viewport": PHONE, "locale": "id-ID", **changes}
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's sync API runs an event loop in this thread while it is open;
+# it must be closed before tests outside tests/e2e call asyncio.run().
+@pytest.fixture(scope="package")
 def playwright() -> Iterator[Any]:
     if not CHROMIUM.exists():
         message = f"e2e tests need Chromium at {CHROMIUM} (apt-get install -y chromium)"
@@ -40,7 +42,7 @@ def playwright() -> Iterator[Any]:
         yield pw
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright: Any) -> Iterator[Any]:
     chromium = playwright.chromium.launch(
         executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True

@@ -1,0 +1,32 @@
+"""What a push says: plain Bahasa Indonesia, and never a NIK or a name (lock screens)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.domain.tracking import format_tracking_code
+
+OFFICER_STATUSES = frozenset({"issued", "needs_fix"})
+CITIZEN_STATUSES = frozenset({"submitted", "issued", "needs_fix"})
+
+_TEXT = {
+    "submitted": ("Dikirim ke OSS", "Permohonan {code} sudah dikirim ke OSS. Kami kabari lagi "
+                  "saat NIB terbit."),
+    "issued": ("NIB sudah terbit", "Permohonan {code}: NIB sudah terbit. Ketuk untuk melihat."),
+    "needs_fix": ("Perlu perbaikan", "Permohonan {code} perlu perbaikan data. Ketuk untuk "
+                  "melihat keterangannya."),
+}
+_URGENCY = {"submitted": "normal", "issued": "high", "needs_fix": "high"}
+
+
+def payload_for(event: Any, status: str, audience: str) -> tuple[dict[str, Any], str] | None:
+    """(payload, urgency) for a status event, or None when nobody is told about it."""
+    text = _TEXT.get(status)
+    if text is None:
+        return None
+    code = str(event["tracking_code"])
+    shown = format_tracking_code(code)
+    url = f"/petugas/permohonan/{code}" if audience == "officer" else f"/cek?kode={code}"
+    title, body = text
+    return ({"title": title, "body": body.format(code=shown), "url": url,
+             "tag": f"jbm-{code}"}, _URGENCY[status])

@@ -1,0 +1,131 @@
+"""The push notifier: status events -> durable push jobs -> sends, in the background.
+
+Each round: (1) in ONE transaction, read the status events after the "push" cursor, make a
+job per subscriber and advance the cursor — a restart neither loses nor repeats one;
+(2) lease the due jobs and send them in threads, a few at a time; (3) now and then, sweep
+subscriptions that keep failing. Jobs live in ``push_jobs`` until delivered or given up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import time
+from datetime import UTC, datetime, timedelta
+
+from app.db import push as store
+from app.db.connection import Database
+from app.notify.messages import CITIZEN_STATUSES, OFFICER_STATUSES, payload_for
+from app.notify.push import PushSender, SendResult, Subscription
+from app.settings import Settings
+
+log = logging.getLogger("jbm.notify")
+
+LEASE_S = 120.0  # a job being sent is due again after this long if the process died
+BATCH = 64
+SWEEP_EVERY_S = 3600.0
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def backoff_s(attempt: int, base: float, cap: float) -> float:
+    """Full jitter: uniform(0, min(cap, base * 2**attempt)), at least 1/10 of base."""
+    return max(base / 10, random.uniform(0, min(cap, base * 2 ** min(attempt, 30))))
+
+
+class Notifier:
+    def __init__(self, settings: Settings, db: Database, sender: PushSender) -> None:
+        self.settings = settings
+        self.db = db
+        self.sender = sender
+        self._task: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
+        self._limit = asyncio.Semaphore(settings.push_concurrency)
+        self._last_sweep = 0.0
+
+    def start(self) -> None:
+        if self.settings.push_notifier and self._task is None:
+            self._task = asyncio.create_task(self._run(), name="push-notifier")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        self.sender.close()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self.run_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # keep the notifier alive; the jobs are still in the table
+                log.exception("push notifier round failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.settings.push_poll_s)
+            self._wake.clear()
+
+    async def run_once(self) -> dict[str, int]:
+        """One round: fan out new events, deliver what is due, maybe sweep. Returns counts."""
+        made = 0
+        while await self.db.read(store.has_new_events):
+            made += await self.db.write(store.fan_out, OFFICER_STATUSES, CITIZEN_STATUSES,
+                                        payload_for, _now(), time.time())
+        sent = await self.deliver_due()
+        if time.monotonic() - self._last_sweep > SWEEP_EVERY_S:
+            self._last_sweep = time.monotonic()
+            await self.sweep()
+        return {"jobs": made, **sent}
+
+    async def deliver_due(self) -> dict[str, int]:
+        counts = {"delivered": 0, "gone": 0, "retry": 0, "failed": 0}
+        while True:
+            jobs = await self.db.write(store.claim_due, time.time(), LEASE_S, BATCH)
+            if not jobs:
+                return counts
+            results = await asyncio.gather(*(self._send(job) for job in jobs))
+            for outcome in results:
+                counts[outcome] += 1
+
+    async def _send(self, job: store.Job) -> str:
+        sub = Subscription(job.endpoint, job.p256dh, job.auth)
+        async with self._limit:
+            result: SendResult = await asyncio.to_thread(
+                self.sender.send, sub, job.payload.encode("utf-8"), job.urgency)
+        now = _now()
+        outcome = result.outcome
+        if outcome == "retry" and job.attempts >= self.settings.push_max_attempts:
+            outcome = "failed"
+        if outcome == "delivered":
+            await self.db.write(store.job_delivered, job, result.status, now)
+        elif outcome == "gone":
+            await self.db.write(store.delete_subscription, job.subscription_id)
+        elif outcome == "retry":
+            wait = backoff_s(job.attempts - 1, self.settings.push_backoff_base_s,
+                             self.settings.push_backoff_cap_s)
+            if result.retry_after_s is not None:
+                wait = max(wait, min(result.retry_after_s, self.settings.push_backoff_cap_s))
+            await self.db.write(store.job_retry, job, result.status, time.time() + wait, now)
+        else:
+            await self.db.write(store.job_failed, job, result.status, now)
+        # No endpoint, payload or person in the log: the job id and the outcome only.
+        log.info("push job %s: %s (%s)", job.id, outcome, result.status)
+        return outcome
+
+    async def sweep(self) -> int:
+        cutoff = (datetime.now(UTC) - timedelta(days=self.settings.push_sweep_days)).isoformat(
+            timespec="milliseconds")
+        swept = await self.db.write(store.sweep_subscriptions, cutoff,
+                                    self.settings.push_sweep_failures)
+        await self.db.write(store.purge_finished_jobs, cutoff)
+        return swept
+

@@ -1,0 +1,147 @@
+"""Web Push sending: VAPID keys and one encrypted POST to a push service.
+
+The only module that imports pywebpush. Sends are synchronous (requests); the notifier runs
+them in threads (``asyncio.to_thread``) with bounded concurrency.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+import requests
+from cryptography.hazmat.primitives import serialization
+from py_vapid import Vapid02
+from pywebpush import WebPusher
+
+KEY_FILE = "vapid_private.pem"
+CLAIMS_LIFETIME_S = 12 * 3600  # exp <= 24 h (RFC 8292); Home Assistant uses 12 h
+URGENCIES = ("very-low", "low", "normal", "high")
+
+Outcome = Literal["delivered", "gone", "retry", "failed"]
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+@dataclass(frozen=True)
+class VapidKeys:
+    vapid: Vapid02
+    public_key: str  # applicationServerKey: base64url of the uncompressed P-256 point
+
+    @classmethod
+    def from_vapid(cls, vapid: Vapid02) -> VapidKeys:
+        raw = vapid.public_key.public_bytes(serialization.Encoding.X962,
+                                            serialization.PublicFormat.UncompressedPoint)
+        return cls(vapid, b64url(raw))
+
+    @classmethod
+    def load(cls, data_dir: Path, private_key: str | None = None,
+             public_key: str | None = None) -> VapidKeys:
+        """Keys from settings, or from the data directory (generated on first run)."""
+        if private_key:
+            text = private_key.strip()
+            vapid = (Vapid02.from_pem(text.encode()) if text.startswith("-----")
+                     else Vapid02.from_string(text))
+            keys = cls.from_vapid(vapid)
+            if public_key and public_key.strip().rstrip("=") != keys.public_key:
+                raise ValueError("JBM_VAPID_PUBLIC_KEY does not match JBM_VAPID_PRIVATE_KEY")
+            return keys
+        path = data_dir / KEY_FILE
+        if path.exists():
+            return cls.from_vapid(Vapid02.from_pem(path.read_bytes()))
+        data_dir.mkdir(parents=True, exist_ok=True)
+        vapid = Vapid02()
+        vapid.generate_keys()
+        pem = vapid.private_pem()
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it first: use theirs
+            return cls.from_vapid(Vapid02.from_pem(path.read_bytes()))
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(pem)
+        return cls.from_vapid(vapid)
+
+
+@dataclass(frozen=True)
+class Subscription:
+    endpoint: str
+    p256dh: str
+    auth: str
+
+    def info(self) -> dict[str, object]:
+        return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}
+
+
+@dataclass(frozen=True)
+class SendResult:
+    outcome: Outcome
+    status: int  # HTTP status, 0 for a network error
+    retry_after_s: float | None = None
+
+
+def classify(status: int) -> Outcome:
+    if 200 <= status < 300:
+        return "delivered"
+    if status in (404, 410):
+        return "gone"
+    if status == 429 or status >= 500:
+        return "retry"
+    return "failed"  # 400, 401/403 (key mismatch), 413: resending the same will not help
+
+
+def origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+class PushSender:
+    """Encrypts (aes128gcm) and posts one message; fresh VAPID claims for every send."""
+
+    def __init__(self, keys: VapidKeys, subject: str, ttl_s: int,
+                 timeout: tuple[float, float] = (5.0, 15.0)) -> None:
+        self.keys = keys
+        self.subject = subject
+        self.ttl_s = ttl_s
+        self.timeout = timeout
+        self.session = requests.Session()  # one connection pool, as Home Assistant does
+
+    def vapid_headers(self, endpoint: str) -> dict[str, str]:
+        # A new dict per send: pywebpush/py_vapid may write into the claims they are given.
+        claims = {"sub": self.subject, "aud": origin(endpoint),
+                  "exp": int(time.time()) + CLAIMS_LIFETIME_S}
+        return dict(self.keys.vapid.sign(claims))
+
+    def send(self, sub: Subscription, payload: bytes, urgency: str = "normal") -> SendResult:
+        headers = self.vapid_headers(sub.endpoint)
+        headers["Urgency"] = urgency if urgency in URGENCIES else "normal"
+        try:
+            response = WebPusher(sub.info(), requests_session=self.session).send(
+                payload, headers, ttl=self.ttl_s, content_encoding="aes128gcm",
+                timeout=self.timeout)
+        except requests.RequestException:
+            return SendResult("retry", 0)
+        status = int(response.status_code)
+        return SendResult(classify(status), status, _retry_after(response.headers))
+
+    def close(self) -> None:
+        self.session.close()
+
+
+def encrypt_only(sub: Subscription, payload: bytes) -> bytes:
+    """The encryption a send does, without sending (for the benchmark)."""
+    return bytes(WebPusher(sub.info()).encode(payload, "aes128gcm")["body"])
+
+
+def _retry_after(headers: object) -> float | None:
+    value = getattr(headers, "get", lambda _k: None)("retry-after")
+    try:
+        return max(0.0, float(value)) if value else None
+    except ValueError:
+        return None

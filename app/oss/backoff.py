@@ -1,0 +1,67 @@
+"""Retry delays: exponential backoff with full jitter, and the server's Retry-After.
+
+Full jitter (AWS Architecture Blog, "Exponential Backoff And Jitter"): the n-th retry waits
+``uniform(0, min(cap, base * 2**n))``. Spreading retries over the whole window keeps a crowd
+of waiting jobs from hitting OSS in step when it comes back.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+_MAX_EXPONENT = 60  # 2**60 * any sane base is far above any cap
+
+
+def backoff_ceiling(attempt: int, base_s: float, cap_s: float) -> float:
+    """The upper bound of the window for retry number ``attempt`` (0 for the first retry)."""
+    if attempt < 0:
+        raise ValueError("attempt must be >= 0")
+    return min(cap_s, base_s * 2 ** min(attempt, _MAX_EXPONENT))
+
+
+def full_jitter(attempt: int, base_s: float, cap_s: float, rng: random.Random) -> float:
+    """``uniform(0, min(cap, base * 2**attempt))``."""
+    return rng.uniform(0.0, backoff_ceiling(attempt, base_s, cap_s))
+
+
+def retry_delay(
+    attempt: int,
+    base_s: float,
+    cap_s: float,
+    rng: random.Random,
+    retry_after_s: float | None = None,
+) -> float:
+    """Seconds to wait before the next attempt: full jitter, but never sooner than the
+    server asked (``Retry-After``), even when that is beyond the cap."""
+    delay = full_jitter(attempt, base_s, cap_s, rng)
+    if retry_after_s is not None and retry_after_s > delay:
+        return retry_after_s
+    return delay
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """An HTTP ``Retry-After`` value in seconds: delay-seconds or an HTTP-date.
+
+    Returns None for a missing or unreadable value; never negative.
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        seconds = float(text)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(text)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    if not math.isfinite(seconds):
+        return None
+    return max(0.0, seconds)

@@ -1,0 +1,208 @@
+"""Web Push end to end: the real server process, a real SQLite file, status changes made
+with change_status, and the local push service (tests/pushservice.py) that checks VAPID,
+TTL and aes128gcm and decrypts every message."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from app.db.applications import change_status
+from app.db.connection import open_sync, run_transaction
+from tests.pushservice import PushService, Sub
+from tests.support import (
+    ServerProcess,
+    application,
+    client,
+    csrf_from,
+    new_key,
+    officer_client,
+    post_application,
+)
+
+PUSH_ENV = {"JBM_PUSH_ALLOW_HTTP": "1", "JBM_PUSH_POLL_S": "0.1",
+            "JBM_PUSH_BACKOFF_BASE_S": "0.2", "JBM_PUSH_BACKOFF_CAP_S": "0.5"}
+NIK, NAME, BUSINESS = "3505014507900012", "Siti Aminah", "Warung Bu Siti"
+TOKEN = re.compile(r'data-push-token="([^"]+)"')
+
+
+def start(data_dir: Path) -> ServerProcess:
+    proc = ServerProcess(data_dir, **PUSH_ENV)
+    proc.seed()
+    return proc.start()
+
+
+@pytest.fixture(scope="module")
+def srv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    proc = start(tmp_path_factory.mktemp("push"))
+    yield proc
+    proc.stop()
+
+
+@pytest.fixture
+def push(srv: ServerProcess) -> Iterator[PushService]:
+    key = httpx.get(f"{srv.url}/api/push/kunci").json()["publicKey"]
+    service = PushService(expected_key=key)
+    yield service
+    service.close()
+
+
+def new_application(srv: ServerProcess) -> tuple[int, str]:
+    http = officer_client(srv.url)
+    try:
+        key = new_key()
+        assert post_application(http, key, application()).status_code == 201
+    finally:
+        http.close()
+    ((app_id, code),) = srv.query(
+        "SELECT id, tracking_code FROM applications WHERE client_id = ?", key)
+    return app_id, code
+
+
+def citizen_subscribe(srv: ServerProcess, code: str, sub: Sub) -> None:
+    with client(srv.url) as http:
+        page = http.get("/cek")
+        answer = http.post("/cek", data={"_csrf_token": csrf_from(page.text), "kode": code,
+                                         "digits": "7890"})
+        assert answer.status_code == 200
+        token = TOKEN.search(answer.text).group(1)
+        assert "7890" not in token and NIK not in token
+        r = http.post("/api/push/warga", json={"token": token, "subscription": sub.info()})
+        assert r.status_code == 201, r.text
+
+
+def officer_subscribe(srv: ServerProcess, sub: Sub) -> None:
+    http = officer_client(srv.url)
+    r = http.post("/api/push/petugas", json={"subscription": sub.info()})
+    http.close()
+    assert r.status_code == 201, r.text
+
+
+def set_status(db: Path, app_id: int, status: str, nib: str | None = None) -> None:
+    conn = open_sync(db)
+    try:
+        run_transaction(conn, change_status, app_id, status, "test", None,
+                        "2026-01-01T00:00:00.000+00:00", nib)
+    finally:
+        conn.close()
+
+
+def assert_no_personal_data(push: PushService) -> None:
+    for r in push.received:
+        text = repr(r.payload)
+        assert NIK not in text and "Siti" not in text and "Aminah" not in text
+        assert BUSINESS not in text and not re.search(r"\d{16}", text)
+        assert set(r.payload) == {"title", "body", "url", "tag"}
+
+
+def test_status_change_gives_each_subscriber_exactly_one_decrypted_message(
+        srv: ServerProcess, push: PushService) -> None:
+    app_id, code = new_application(srv)
+    citizen, officer = push.subscription(), push.subscription()
+    citizen_subscribe(srv, code, citizen)
+    officer_subscribe(srv, officer)
+    set_status(srv.db_path, app_id, "submitted")
+    set_status(srv.db_path, app_id, "issued", "1234567890123")
+    push.wait_for(lambda: len(push.for_sub(citizen)) >= 2 and push.for_sub(officer))
+    time.sleep(1.0)  # nothing more may come
+    assert push.rejected == []
+    shown = f"{code[:3]}-{code[3:]}"
+    got = [r.payload for r in push.for_sub(citizen)]
+    assert [p["title"] for p in got] == ["Dikirim ke OSS", "NIB sudah terbit"]  # in order
+    assert all(shown in p["body"] and p["url"] == f"/cek?kode={code}" for p in got)
+    mine = [r.payload for r in push.for_sub(officer) if shown in r.payload["body"]]
+    assert len(mine) == 1 and mine[0]["url"] == f"/petugas/permohonan/{code}"
+    assert mine[0]["title"] == "NIB sudah terbit"
+    for r in push.for_sub(citizen) + push.for_sub(officer):
+        assert int(r.headers["ttl"]) >= 86400 and r.headers["content-encoding"] == "aes128gcm"
+        assert r.headers["urgency"] in ("normal", "high")
+        assert r.claims["sub"].startswith("mailto:")
+    assert_no_personal_data(push)
+    # The officer turns notifications off: the next change reaches the citizen only.
+    http = officer_client(srv.url)
+    assert http.post("/api/push/petugas/berhenti",
+                     json={"endpoint": officer.endpoint}).json() == {"subscribed": False}
+    http.close()
+
+
+@pytest.mark.parametrize("gone", [404, 410])
+def test_gone_subscription_is_deleted_and_not_resent(srv: ServerProcess, push: PushService,
+                                                     gone: int) -> None:
+    app_id, code = new_application(srv)
+    sub = push.subscription()
+    citizen_subscribe(srv, code, sub)
+    push.answers[sub.id] = [gone]
+    set_status(srv.db_path, app_id, "submitted")
+    push.wait_for(lambda: push.attempts.get(sub.id, 0) >= 1)
+    deadline = time.monotonic() + 5
+    while srv.query("SELECT 1 FROM push_subscriptions WHERE endpoint = ?", sub.endpoint):
+        assert time.monotonic() < deadline, "subscription not deleted"
+        time.sleep(0.05)
+    set_status(srv.db_path, app_id, "needs_fix")
+    time.sleep(1.0)
+    assert push.attempts[sub.id] == 1 and push.for_sub(sub) == []
+
+
+def test_500_and_429_are_retried_then_delivered_once(srv: ServerProcess,
+                                                     push: PushService) -> None:
+    app_id, code = new_application(srv)
+    sub = push.subscription()
+    citizen_subscribe(srv, code, sub)
+    push.answers[sub.id] = [500, 429, 503]
+    set_status(srv.db_path, app_id, "submitted")
+    push.wait_for(lambda: push.for_sub(sub))
+    time.sleep(0.8)
+    assert push.attempts[sub.id] == 4 and len(push.for_sub(sub)) == 1
+    ((state, attempts),) = srv.query(
+        "SELECT j.state, j.attempts FROM push_jobs j JOIN push_subscriptions s"
+        " ON s.id = j.subscription_id WHERE s.endpoint = ?", sub.endpoint)
+    assert (state, attempts) == ("done", 4)
+    assert_no_personal_data(push)
+
+
+def test_server_killed_between_status_change_and_delivery_loses_nothing(
+        tmp_path: Path) -> None:
+    proc = start(tmp_path / "data")
+    try:
+        key = httpx.get(f"{proc.url}/api/push/kunci").json()["publicKey"]
+        push = PushService(expected_key=key)
+        app_id, code = new_application(proc)
+        sub = push.subscription()
+        citizen_subscribe(proc, code, sub)
+        push.answers[sub.id] = [500] * 1000  # the push service is down
+        set_status(proc.db_path, app_id, "submitted")
+        push.wait_for(lambda: push.attempts.get(sub.id, 0) >= 2)
+        proc.kill()  # SIGKILL with a job waiting for retry
+        set_status(proc.db_path, app_id, "issued", "1234567890123")  # while the server is down
+        push.answers[sub.id] = []  # the push service is back
+        proc.start()
+        push.wait_for(lambda: len(push.for_sub(sub)) >= 2)
+        time.sleep(1.0)
+        titles = [r.payload["title"] for r in push.for_sub(sub)]  # in order
+        assert titles == ["Dikirim ke OSS", "NIB sudah terbit"]
+        assert push.rejected == []
+        assert_no_personal_data(push)
+        push.close()
+    finally:
+        proc.kill()
+
+
+def test_citizen_subscribe_needs_a_valid_lookup_token(srv: ServerProcess,
+                                                      push: PushService) -> None:
+    sub = push.subscription()
+    with client(srv.url) as http:
+        for token in ("", "1.9999999999.forged", "abc"):
+            r = http.post("/api/push/warga", json={"token": token, "subscription": sub.info()})
+            assert r.status_code == 403
+        r = http.post("/api/push/warga", content=b"{}",
+                      headers={"content-type": "text/plain"})
+        assert r.status_code == 415
+        r = http.post("/api/push/warga", json={"token": "x"},
+                      headers={"sec-fetch-site": "cross-site"})
+        assert r.status_code == 403
+    assert srv.query("SELECT 1 FROM push_subscriptions WHERE endpoint = ?", sub.endpoint) == []
