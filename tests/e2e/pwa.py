@@ -37,7 +37,13 @@ def login(page: Any, base_url: str, next_path: str = "/petugas") -> None:
 def wait_offline_ready(page: Any) -> None:
     """The service worker controls the page and the app shell is in its cache."""
     try:
-        poll(page, "() => navigator.serviceWorker.controller !== null")
+        try:
+            poll(page, "() => navigator.serviceWorker.controller !== null", timeout=10)
+        except AssertionError:
+            # A page whose navigation began while the first worker was still activating
+            # is not claimed; like a real phone, the next load of it is controlled.
+            page.reload()
+            poll(page, "() => navigator.serviceWorker.controller !== null")
     except AssertionError as exc:
         state = page.evaluate(
             "() => navigator.serviceWorker.getRegistration().then(r => r ? {active: r.active &&"
