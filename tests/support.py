@@ -12,7 +12,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import httpx
 
@@ -27,48 +27,41 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-class ServerProcess:
-    """``python -m app serve`` on 127.0.0.1 with its own data directory."""
+class ChildProcess:
+    """A process of ours on 127.0.0.1, started, awaited on a health URL, stopped or killed."""
 
-    def __init__(self, data_dir: Path, port: int | None = None, **env: str) -> None:
+    name = "process"
+
+    def __init__(self, data_dir: Path, port: int | None, env: dict[str, str]) -> None:
         self.data_dir = data_dir
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {
-            **os.environ,
-            "JBM_DATA_DIR": str(data_dir),
-            "JBM_PORT": str(self.port),
-            "JBM_HOST": "127.0.0.1",
-            # Tests of intake look at applications as captured; the OSS tests
-            # (tests/integration/test_oss_*.py) turn the forwarder on.
-            "JBM_OSS_FORWARDER": "0",
-            **env,
-        }
+        self.env = {**os.environ, **env}
         self.proc: subprocess.Popen[bytes] | None = None
-        self.log_path = data_dir / f"server-{self.port}.log"
+        self.log_path = data_dir / f"{self.name}-{self.port}.log"
 
-    def seed(self) -> None:
-        subprocess.run([sys.executable, "-m", "app", "seed-demo"], env=self.env, cwd=ROOT,
-                       check=True, capture_output=True)
+    def command(self) -> list[str]:
+        raise NotImplementedError
 
-    def start(self, timeout: float = 20.0) -> ServerProcess:
+    def health_url(self) -> str:
+        raise NotImplementedError
+
+    def start(self, timeout: float = 20.0) -> Self:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "app", "serve"], env=self.env, cwd=ROOT, stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        self.proc = subprocess.Popen(self.command(), env=self.env, cwd=ROOT, stdout=log,
+                                     stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited: {self.log_path.read_text()[-2000:]}")
+                raise RuntimeError(f"{self.name} exited: {self.log_path.read_text()[-2000:]}")
             try:
-                if httpx.get(f"{self.url}/healthz", timeout=0.5).status_code == 200:
+                if httpx.get(self.health_url(), timeout=0.5).status_code == 200:
                     return self
             except httpx.TransportError:
                 pass
             time.sleep(0.05)
-        raise RuntimeError("server did not start in time")
+        raise RuntimeError(f"{self.name} did not start in time")
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
@@ -85,6 +78,34 @@ class ServerProcess:
             self.proc.kill()
             self.proc.wait()
         self.proc = None
+
+
+class ServerProcess(ChildProcess):
+    """``python -m app serve`` on 127.0.0.1 with its own data directory."""
+
+    name = "server"
+
+    def __init__(self, data_dir: Path, port: int | None = None, **env: str) -> None:
+        super().__init__(data_dir, port, {})
+        self.env.update({
+            "JBM_DATA_DIR": str(data_dir),
+            "JBM_PORT": str(self.port),
+            "JBM_HOST": "127.0.0.1",
+            # Tests of intake look at applications as captured; the OSS tests
+            # (tests/integration/test_oss_*.py) turn the forwarder on.
+            "JBM_OSS_FORWARDER": "0",
+            **env,
+        })
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "app", "serve"]
+
+    def health_url(self) -> str:
+        return f"{self.url}/healthz"
+
+    def seed(self) -> None:
+        subprocess.run([sys.executable, "-m", "app", "seed-demo"], env=self.env, cwd=ROOT,
+                       check=True, capture_output=True)
 
     @property
     def db_path(self) -> Path:

@@ -3,10 +3,7 @@ OSS settings for tests, many applications at once, and waiting for the database.
 
 from __future__ import annotations
 
-import os
-import signal
 import sqlite3
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -15,58 +12,26 @@ from typing import Any
 
 import httpx
 
-from tests.support import ROOT, application, free_port, new_key
+from tests.support import ChildProcess, application, new_key
 
 
-class SimulatorProcess:
+class SimulatorProcess(ChildProcess):
     """``python -m app.oss.simulator`` on 127.0.0.1 with its own NIB file."""
+
+    name = "simulator"
 
     def __init__(self, data_dir: Path, *args: str, port: int | None = None,
                  **env: str) -> None:
-        self.data_dir = data_dir
-        self.port = port or free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        super().__init__(data_dir, port, env)
         self.api_url = f"{self.url}/v1/kl/rba"
         self.args = list(args)
-        self.env = {**os.environ, **env}
-        self.proc: subprocess.Popen[bytes] | None = None
-        self.log_path = data_dir / f"simulator-{self.port}.log"
 
-    def start(self, timeout: float = 15.0) -> SimulatorProcess:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        log = self.log_path.open("ab")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "app.oss.simulator", "--port", str(self.port),
-             "--db", str(self.data_dir / "nibs.sqlite3"), *self.args],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"simulator exited: {self.log_path.read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{self.url}/_sim/health", timeout=0.5).status_code == 200:
-                    return self
-            except httpx.TransportError:
-                pass
-            time.sleep(0.05)
-        raise RuntimeError("simulator did not start in time")
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "app.oss.simulator", "--port", str(self.port),
+                "--db", str(self.data_dir / "nibs.sqlite3"), *self.args]
 
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.proc = None
-
-    def kill(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-        self.proc = None
+    def health_url(self) -> str:
+        return f"{self.url}/_sim/health"
 
     # -- admin endpoint ---------------------------------------------------------------------
     def admin(self, method: str, action: str, **body: Any) -> Any:
