@@ -21,6 +21,7 @@ import contextlib
 import json
 import math
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -267,3 +268,37 @@ def emit(result: dict[str, Any]) -> None:
     """The machine-readable result: exactly one JSON object as the LAST line of output."""
     sys.stdout.flush()
     print(json.dumps(result, separators=(", ", ": ")), flush=True)
+
+
+# -- browser benchmarks --------------------------------------------------------------------
+@contextlib.contextmanager
+def chromium() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    if not CHROMIUM.exists():
+        raise SystemExit(f"needs Chromium at {CHROMIUM}")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
+                                     headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@contextlib.contextmanager
+def deadline(seconds: int) -> Iterator[None]:
+    """Raise TimeoutError in the main thread after ``seconds`` (finally blocks still run)."""
+    def expire(_signum: int, _frame: Any) -> None:
+        raise TimeoutError(f"benchmark exceeded its {seconds} s budget")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+

@@ -96,6 +96,7 @@ def _form() -> dict[str, Any]:
     """The captured form of tests.support.application(), normalised by the app's own
     validator, as the columns of ``applications`` hold it."""
     from app.clock import wib_today
+    from app.db.applications import form_columns
     from app.domain.application import ApplicationInput, validate_application
     from app.reference.kbli import KbliCatalog
     from app.reference.regions import Regions
@@ -106,15 +107,7 @@ def _form() -> dict[str, Any]:
         kecamatan_of_desa=Regions.load().kecamatan_of_desa, today=wib_today(),
     )
     assert isinstance(data, ApplicationInput), data
-    return {
-        "nik": data.nik, "name": data.name, "sex": data.sex,
-        "birth_date": data.birth_date.isoformat(), "phone": data.phone, "email": data.email,
-        "npwp": data.npwp, "business_name": data.business_name, "kecamatan": data.kecamatan,
-        "desa": data.desa, "rt": data.rt, "rw": data.rw, "street": data.street,
-        "kbli_json": json.dumps(list(data.kbli)), "capital": data.capital,
-        "workers_male": data.workers_male, "workers_female": data.workers_female,
-        "scale": data.scale.value,
-    }
+    return form_columns(data)
 
 
 def make_items(count: int, first_id: int, officer_id: int, form: dict[str, Any]) -> list[Item]:

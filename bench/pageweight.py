@@ -39,20 +39,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import argparse
-import contextlib
 import json
 import re
-import signal
 import time
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
-from bench._common import emit, running_server
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, context_options
+from bench._common import chromium, deadline, emit, running_server
+from tests.e2e.conftest import context_options
 from tests.e2e.pwa import poll
 from tests.support import OFFICER, csrf_from, officer_client
 
@@ -408,36 +405,6 @@ def report_warm(name: str, warm: dict[str, Any]) -> None:
 
 
 # -- running ---------------------------------------------------------------------------------
-@contextlib.contextmanager
-def chromium() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    if not CHROMIUM.exists():
-        raise SystemExit(f"needs Chromium at {CHROMIUM}")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
-                                     headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-@contextlib.contextmanager
-def deadline(seconds: int) -> Iterator[None]:
-    """Raise TimeoutError in the main thread after ``seconds`` (finally blocks still run)."""
-    def expire(_signum: int, _frame: Any) -> None:
-        raise TimeoutError(f"benchmark exceeded its {seconds} s budget")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def run() -> int:
     started = time.perf_counter()
     with deadline(BUDGET_S), running_server("jbm-bench-pageweight-", **SERVER_ENV) as (

@@ -41,7 +41,6 @@ import argparse
 import contextlib
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import tempfile
@@ -51,8 +50,8 @@ from typing import Any
 
 import httpx
 
-from bench._common import ROOT, BackgroundLoad, emit
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, context_options
+from bench._common import ROOT, BackgroundLoad, chromium, deadline, emit
+from tests.e2e.conftest import context_options
 from tests.e2e.pwa import UNSENT, inject, login, poll, wait_offline_ready
 from tests.support import ServerProcess, application, new_key, officer_client
 
@@ -428,36 +427,6 @@ def make_patched(tmp: Path, patches: list[Callable[[Path], None]]) -> Path:
 
 
 # -- running ---------------------------------------------------------------------------------
-@contextlib.contextmanager
-def chromium() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    if not CHROMIUM.exists():
-        raise SystemExit(f"needs Chromium at {CHROMIUM}")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
-                                     headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-@contextlib.contextmanager
-def deadline(seconds: int) -> Iterator[None]:
-    """Raise TimeoutError in the main thread after ``seconds`` (finally blocks still run)."""
-    def expire(_signum: int, _frame: Any) -> None:
-        raise TimeoutError(f"benchmark exceeded its {seconds} s budget")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def run(args: argparse.Namespace) -> int:
     batch = phone_batch_size()
     count = args.items

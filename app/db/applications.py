@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from app.domain.application import ApplicationInput
 from app.domain.status import can_transition
 
 # Columns of ``applications`` that hold the captured form, in insert order.
@@ -22,6 +24,19 @@ _COLUMNS = (
 _MARKS = ", ".join("?" * len(_COLUMNS))
 # Built from the constant column list above, never from input.
 _INSERT_APPLICATION = f"INSERT INTO applications ({', '.join(_COLUMNS)}) VALUES ({_MARKS})"  # noqa: S608
+def form_columns(data: ApplicationInput) -> dict[str, Any]:
+    """The FORM_COLUMNS values of a validated application, as they are stored."""
+    return {
+        "nik": data.nik, "name": data.name, "sex": data.sex,
+        "birth_date": data.birth_date.isoformat(), "phone": data.phone, "email": data.email,
+        "npwp": data.npwp, "business_name": data.business_name, "kecamatan": data.kecamatan,
+        "desa": data.desa, "rt": data.rt, "rw": data.rw, "street": data.street,
+        "kbli_json": json.dumps(list(data.kbli)), "capital": data.capital,
+        "workers_male": data.workers_male, "workers_female": data.workers_female,
+        "scale": data.scale.value,
+    }
+
+
 _CHUNK = 500  # stays under SQLite's bound-parameter limit
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from app.clock import WIB, utc_now
 from app.db import oss as oss_store
 from app.db import outbox as outbox_store
-from app.db.applications import FORM_COLUMNS, TransitionError
+from app.db.applications import FORM_COLUMNS, TransitionError, form_columns
 from app.db.connection import Database
 from app.domain.application import ApplicationInput
 from app.domain.nik import mask_nik
@@ -69,19 +69,6 @@ BREAKER_LABELS = {
     "open": "OSS gangguan (terbuka): pengiriman ditahan",
     "half_open": "Mencoba lagi (setengah terbuka)",
 }
-
-
-def form_columns(data: ApplicationInput) -> dict[str, Any]:
-    """The application columns of a validated form (as intake stores them)."""
-    return {
-        "nik": data.nik, "name": data.name, "sex": data.sex,
-        "birth_date": data.birth_date.isoformat(), "phone": data.phone, "email": data.email,
-        "npwp": data.npwp, "business_name": data.business_name, "kecamatan": data.kecamatan,
-        "desa": data.desa, "rt": data.rt, "rw": data.rw, "street": data.street,
-        "kbli_json": json.dumps(list(data.kbli)), "capital": data.capital,
-        "workers_male": data.workers_male, "workers_female": data.workers_female,
-        "scale": data.scale.value,
-    }
 
 
 def form_values(app: Mapping[str, Any]) -> dict[str, str]:

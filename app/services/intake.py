@@ -190,16 +190,6 @@ class IntakeService:
     def _row(self, pending: _Pending, now: datetime, now_iso: str) -> store.NewApplication:
         code = new_tracking_code()
         status, reason, response = self._response(pending, code)
-        data = pending.data
-        form = {
-            "nik": data.nik, "name": data.name, "sex": data.sex,
-            "birth_date": data.birth_date.isoformat(), "phone": data.phone,
-            "email": data.email, "npwp": data.npwp, "business_name": data.business_name,
-            "kecamatan": data.kecamatan, "desa": data.desa, "rt": data.rt, "rw": data.rw,
-            "street": data.street, "kbli_json": json.dumps(list(data.kbli)),
-            "capital": data.capital, "workers_male": data.workers_male,
-            "workers_female": data.workers_female, "scale": data.scale.value,
-        }
         return store.NewApplication(
             client_id=pending.client_id,
             request_hash=pending.request_hash,
@@ -209,7 +199,7 @@ class IntakeService:
             status_reason=reason,
             officer_id=pending.officer_id,
             actor=pending.actor,
-            form=form,
+            form=store.form_columns(pending.data),
             created_at=now_iso,
             created_day=local_day(now),
             send_to_oss=status is Status.RECEIVED,
