@@ -11,9 +11,18 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def iso(moment: datetime) -> str:
+    """How a moment is stored: UTC ISO 8601 to the millisecond (sorts as text)."""
+    return moment.isoformat(timespec="milliseconds")
+
+
+def now_iso() -> str:
+    return iso(utc_now())
+
+
 def utc_now_iso() -> tuple[str, datetime]:
     now = utc_now()
-    return now.isoformat(timespec="milliseconds"), now
+    return iso(now), now
 
 
 def local_day(moment: datetime) -> str:

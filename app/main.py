@@ -17,15 +17,19 @@ from litestar.template.config import TemplateConfig
 
 from app import templating
 from app.db.connection import migrate_path
-from app.routes.admin import AdminOssController
-from app.routes.api import ApplicationsApi
+from app.routes.admin.oss import AdminOssController
+from app.routes.admin.pesan_whatsapp import PesanWhatsappController
+from app.routes.api.applications import ApplicationsApi
+from app.routes.api.oss import PiaController
+from app.routes.api.push import NotifyApi
 from app.routes.auth import AuthController
-from app.routes.citizen import CitizenController
+from app.routes.citizen.cek import CitizenController
+from app.routes.deps import dependencies
 from app.routes.errors import handle_exception
-from app.routes.field import FieldController
-from app.routes.notify import AdminWhatsappController, NotifyApi, OfficerNotifyController
-from app.routes.officer import OfficerController
-from app.routes.oss import OssOfficerController, PiaController
+from app.routes.petugas.hp import HpController
+from app.routes.petugas.oss_tugas import OssTugasController
+from app.routes.petugas.permohonan import PermohonanController
+from app.routes.petugas.ringkasan import RingkasanController
 from app.routes.pwa import PwaController
 from app.routes.reference import ReferenceController
 from app.security import HeadersMiddleware, SessionMiddleware
@@ -67,17 +71,17 @@ def create_app(settings: Settings | None = None) -> Litestar:
             healthz,
             CitizenController,
             AuthController,
-            OfficerController,
-            FieldController,
+            PermohonanController,
+            HpController,
+            RingkasanController,
+            OssTugasController,
             PwaController,
             ReferenceController,
             ApplicationsApi,
             PiaController,
-            OssOfficerController,
-            AdminOssController,
             NotifyApi,
-            OfficerNotifyController,
-            AdminWhatsappController,
+            AdminOssController,
+            PesanWhatsappController,
             create_static_files_router(
                 path="/static",
                 directories=[settings.static_dir],
@@ -85,6 +89,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 include_in_schema=False,
             ),
         ],
+        dependencies=dependencies(),
         lifespan=[lifespan],
         middleware=[HeadersMiddleware(settings.https), SessionMiddleware()],
         template_config=TemplateConfig(

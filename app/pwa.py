@@ -17,7 +17,7 @@ SHELL_ASSETS = (
     "js/app.js",
     "js/capture.js",
     "js/queue.js",
-    "js/settings.js",
+    "js/pengaturan.js",
     "icons/icon-192.png",
     "icons/icon-maskable-192.png",
     "manifest.webmanifest",
@@ -38,6 +38,7 @@ class AppShell:
         return (
             f"const JBM_VERSION = {json.dumps(self.version)};\n"
             f"const JBM_PRECACHE = {json.dumps(list(self.precache))};\n"
+            f"const JBM_SHELL_PAGES = {json.dumps(list(SHELL_PAGES))};\n"
         )
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from jinja2 import Environment
 
 from app.clock import wib_time
+from app.domain.application import FIELD
 from app.domain.nik import mask_nik
 from app.domain.phone import mask_phone
 from app.domain.scale import Scale, format_rupiah
@@ -65,7 +66,8 @@ def scale_label(value: str) -> str:
 
 
 def configure(env: Environment, static_dir: Path) -> None:
-    env.globals.update(asset=asset_url_factory(static_dir), htmx=HTMX, htmx_config=HTMX_CONFIG)
+    env.globals.update(asset=asset_url_factory(static_dir), htmx=HTMX, htmx_config=HTMX_CONFIG,
+                       fields=FIELD)
     env.filters.update(
         mask_nik=mask_nik,
         mask_phone=mask_phone,

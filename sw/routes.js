@@ -4,7 +4,7 @@
   "use strict";
 
   var PAGE_TIMEOUT_MS = 3000;
-  var SHELL_PAGES = ["/petugas/daftar", "/petugas/antrian", "/petugas/pengaturan", "/offline"];
+  var SHELL_PAGES = JBM_SHELL_PAGES;  // from the prelude (app/pwa.py SHELL_PAGES)
 
   function cache() { return root.JBM.cache; }
 

@@ -1,4 +1,5 @@
-// Joss Banget Mas service worker. The server prepends JBM_VERSION and JBM_PRECACHE.
+// Joss Banget Mas service worker. The server prepends JBM_VERSION, JBM_PRECACHE and
+// JBM_SHELL_PAGES (app/pwa.py).
 // This file only wires events; the work is in the modules it imports.
 /* global JBM_VERSION */
 importScripts(

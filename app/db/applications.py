@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from app.domain.application import ApplicationInput
+from app.domain.application import COLUMNS as FORM_COLUMNS
 from app.domain.status import can_transition
 
-# Columns of ``applications`` that hold the captured form, in insert order.
-FORM_COLUMNS = (
-    "nik", "name", "sex", "birth_date", "phone", "email", "npwp", "business_name",
-    "kecamatan", "desa", "rt", "rw", "street", "kbli_json", "capital", "workers_male",
-    "workers_female", "scale",
-)
 _COLUMNS = (
     "id", "client_id", "request_hash", "response_json", "tracking_code", "status",
     "status_reason", "officer_id", "created_at", "created_day", "updated_at", *FORM_COLUMNS,
@@ -24,18 +17,6 @@ _COLUMNS = (
 _MARKS = ", ".join("?" * len(_COLUMNS))
 # Built from the constant column list above, never from input.
 _INSERT_APPLICATION = f"INSERT INTO applications ({', '.join(_COLUMNS)}) VALUES ({_MARKS})"  # noqa: S608
-def form_columns(data: ApplicationInput) -> dict[str, Any]:
-    """The FORM_COLUMNS values of a validated application, as they are stored."""
-    return {
-        "nik": data.nik, "name": data.name, "sex": data.sex,
-        "birth_date": data.birth_date.isoformat(), "phone": data.phone, "email": data.email,
-        "npwp": data.npwp, "business_name": data.business_name, "kecamatan": data.kecamatan,
-        "desa": data.desa, "rt": data.rt, "rw": data.rw, "street": data.street,
-        "kbli_json": json.dumps(list(data.kbli)), "capital": data.capital,
-        "workers_male": data.workers_male, "workers_female": data.workers_female,
-        "scale": data.scale.value,
-    }
-
 
 _CHUNK = 500  # stays under SQLite's bound-parameter limit
 

@@ -320,11 +320,6 @@ def attempts_for_application(
     ).fetchall()
 
 
-def form_of(data: Mapping[str, Any]) -> dict[str, Any]:
-    """Only the form columns of a mapping (for ``resubmit``)."""
-    return {column: data[column] for column in FORM_COLUMNS}
-
-
 def outbox_states(conn: sqlite3.Connection) -> dict[str, int]:
     return dict(conn.execute("SELECT state, count(*) FROM outbox GROUP BY state").fetchall())
 

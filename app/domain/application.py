@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Callable, Mapping
@@ -27,24 +28,73 @@ MAX_FIELD_KBLI = 2  # more KBLI codes than this: served at the office, not in th
 MAX_KBLI_CODES = 20  # a sanity limit on one request
 MAX_WORKERS = 10_000
 
-FIELDS: tuple[str, ...] = (
-    "nik",
-    "name",
-    "phone",
-    "email",
-    "no_email",
-    "npwp",
-    "business_name",
-    "kecamatan",
-    "desa",
-    "rt",
-    "rw",
-    "street",
-    "kbli",
-    "capital",
-    "workers_male",
-    "workers_female",
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One field of the application form: the single place that names it.
+
+    ``name`` is the form/JSON key, ``label`` what the form shows, ``short`` how a sentence
+    names it ("diubah: nama, KBLI"), ``column`` where it is stored (None: not stored as
+    such), ``kind`` how it is read and stored: ``text``, ``flag`` (a checkbox), ``codes``
+    (a list of KBLI codes, stored as JSON text) or ``region`` (a Kemendagri code picked from
+    a list). The remaining attributes describe the input element.
+    """
+
+    name: str
+    label: str
+    short: str
+    column: str | None
+    kind: str = "text"
+    max_length: int = 100
+    required: bool = True
+    inputmode: str | None = None
+    input_type: str = "text"
+    placeholder: str | None = None
+    help: str | None = None
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("nik", "NIK (16 angka di KTP)", "NIK", "nik", max_length=24, inputmode="numeric"),
+    Field("name", "Nama lengkap sesuai KTP", "nama", "name"),
+    Field("phone", "Nomor WhatsApp", "nomor WhatsApp", "phone", max_length=20,
+          inputmode="tel", input_type="tel", placeholder="08xx-xxxx-xxxx"),
+    Field("email", "Email", "email", "email", max_length=254, required=False,
+          inputmode="email", input_type="email"),
+    Field("no_email", "Tidak punya email", "tanpa email", None, kind="flag", required=False),
+    Field("npwp", "NPWP (jika ada)", "NPWP", "npwp", max_length=24, required=False,
+          inputmode="numeric",
+          help="15 angka, atau NIK bagi yang sudah memakai NPWP 16 digit."),
+    Field("business_name", "Nama usaha", "nama usaha", "business_name"),
+    Field("kecamatan", "Kecamatan", "kecamatan", "kecamatan", kind="region", max_length=13),
+    Field("desa", "Desa / kelurahan", "desa", "desa", kind="region", max_length=13),
+    Field("rt", "RT", "RT", "rt", max_length=3, inputmode="numeric"),
+    Field("rw", "RW", "RW", "rw", max_length=3, inputmode="numeric"),
+    Field("street", "Jalan / dusun / patokan", "alamat", "street", max_length=200),
+    Field("kbli", "Kegiatan usaha (KBLI)", "KBLI", "kbli_json", kind="codes", max_length=60,
+          inputmode="numeric", placeholder="contoh: 56102",
+          help="Kode 5 angka; lebih dari satu dipisah koma. Cari dengan kata sehari-hari."),
+    Field("capital", "Modal usaha (Rp)", "modal", "capital", max_length=25,
+          inputmode="numeric", placeholder="contoh: 5.000.000",
+          help="Tidak termasuk tanah dan bangunan."),
+    Field("workers_male", "Tenaga kerja laki-laki", "tenaga kerja laki-laki", "workers_male",
+          max_length=5, required=False, inputmode="numeric"),
+    Field("workers_female", "Tenaga kerja perempuan", "tenaga kerja perempuan",
+          "workers_female", max_length=5, required=False, inputmode="numeric"),
 )
+FIELD: Mapping[str, Field] = {field.name: field for field in FIELDS}
+FIELD_NAMES: tuple[str, ...] = tuple(field.name for field in FIELDS)
+# Stored columns worked out from the fields (the NIK gives sex and birth date, the capital
+# the scale), with how a sentence names them.
+DERIVED_COLUMNS: Mapping[str, str] = {
+    "sex": "jenis kelamin", "birth_date": "tanggal lahir", "scale": "skala usaha",
+}
+COLUMNS: tuple[str, ...] = (
+    *(field.column for field in FIELDS if field.column is not None), *DERIVED_COLUMNS,
+)
+_SHORT_OF_COLUMN: Mapping[str, str] = {
+    **{field.column: field.short for field in FIELDS if field.column is not None},
+    **DERIVED_COLUMNS,
+}
+MAX_FORM_VALUE = 500  # what a form value is cut to before validation (the widest field is 254)
 
 MSG_TYPE = "Isian ini tidak dikenali. Hapus lalu ketik ulang isinya."
 
@@ -405,7 +455,7 @@ def validate_application(
     )
 
     if errors:
-        return {field: errors[field] for field in FIELDS if field in errors}
+        return {field: errors[field] for field in FIELD_NAMES if field in errors}
     assert nik is not None and name is not None and phone is not None
     assert business_name is not None and kecamatan is not None and desa is not None
     assert rt is not None and rw is not None and street is not None and kbli is not None
@@ -470,3 +520,52 @@ def _location(
         errors["desa"] = MSG_DESA_MISMATCH
         return kecamatan, None
     return kecamatan, desa
+
+
+# --- between the form, the record and the store ------------------------------------------------
+
+
+def read_form(form: Mapping[str, Any]) -> dict[str, str]:
+    """What a submitted HTML form holds for the application, as text (a ticked checkbox is
+    "on"), each value cut to a sane length before validation."""
+    values: dict[str, str] = {}
+    for field in FIELDS:
+        value = form.get(field.name)
+        if field.kind == "flag":
+            values[field.name] = "on" if value else ""
+        else:
+            values[field.name] = str(value if value is not None else "")[:MAX_FORM_VALUE]
+    return values
+
+
+def to_columns(data: ApplicationInput) -> dict[str, Any]:
+    """A valid application as the store keeps it, keyed by column (see COLUMNS)."""
+    columns: dict[str, Any] = {}
+    for field in FIELDS:
+        if field.column is None:
+            continue
+        value = getattr(data, field.name)
+        columns[field.column] = json.dumps(list(value)) if field.kind == "codes" else value
+    columns["sex"] = data.sex
+    columns["birth_date"] = data.birth_date.isoformat()
+    columns["scale"] = data.scale.value
+    return columns
+
+
+def form_values(row: Mapping[str, Any]) -> dict[str, str]:
+    """A stored application as a form shows it again (for a correction)."""
+    values: dict[str, str] = {}
+    for field in FIELDS:
+        if field.kind == "flag":  # the only flag: "no email" is an empty email column
+            values[field.name] = "" if row["email"] else "on"
+        elif field.kind == "codes":
+            values[field.name] = ", ".join(json.loads(row[field.column or ""]))
+        else:
+            value = row[field.column or ""]
+            values[field.name] = "" if value is None else str(value)
+    return values
+
+
+def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+    """How a sentence names each stored column whose value differs, in form order."""
+    return [_SHORT_OF_COLUMN[c] for c in COLUMNS if str(after[c]) != str(before[c])]

@@ -15,6 +15,7 @@ import random
 import time
 from datetime import UTC, datetime, timedelta
 
+from app.clock import iso, now_iso
 from app.db import push as store
 from app.db.connection import Database
 from app.notify.messages import CITIZEN_STATUSES, OFFICER_STATUSES, payload_for
@@ -28,8 +29,6 @@ BATCH = 64
 SWEEP_EVERY_S = 3600.0
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def backoff_s(attempt: int, base: float, cap: float) -> float:
@@ -79,7 +78,7 @@ class Notifier:
         made = 0
         while await self.db.read(store.has_new_events):
             made += await self.db.write(store.fan_out, OFFICER_STATUSES, CITIZEN_STATUSES,
-                                        payload_for, _now(), time.time())
+                                        payload_for, now_iso(), time.time())
         sent = await self.deliver_due()
         if time.monotonic() - self._last_sweep > SWEEP_EVERY_S:
             self._last_sweep = time.monotonic()
@@ -101,7 +100,7 @@ class Notifier:
         async with self._limit:
             result: SendResult = await asyncio.to_thread(
                 self.sender.send, sub, job.payload.encode("utf-8"), job.urgency)
-        now = _now()
+        now = now_iso()
         outcome = result.outcome
         if outcome == "retry" and job.attempts >= self.settings.push_max_attempts:
             outcome = "failed"
@@ -122,8 +121,7 @@ class Notifier:
         return outcome
 
     async def sweep(self) -> int:
-        cutoff = (datetime.now(UTC) - timedelta(days=self.settings.push_sweep_days)).isoformat(
-            timespec="milliseconds")
+        cutoff = iso(datetime.now(UTC) - timedelta(days=self.settings.push_sweep_days))
         swept = await self.db.write(store.sweep_subscriptions, cutoff,
                                     self.settings.push_sweep_failures)
         await self.db.write(store.purge_finished_jobs, cutoff)

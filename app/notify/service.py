@@ -5,9 +5,9 @@ from __future__ import annotations
 import base64
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+from app.clock import now_iso
 from app.db import push as store
 from app.db.connection import Database
 from app.notify import whatsapp
@@ -19,8 +19,6 @@ from app.settings import Settings
 MSG_BAD_SUBSCRIPTION = "Data langganan notifikasi tidak sah. Muat ulang halaman lalu coba lagi."
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 @dataclass(frozen=True)
@@ -79,7 +77,7 @@ class NotifyService:
     async def subscribe(self, sub: SubscriptionIn, user_id: int | None = None,
                         application_id: int | None = None) -> None:
         await self.db.write(store.subscribe, sub.endpoint, sub.p256dh, sub.auth, user_id,
-                            application_id, _now())
+                            application_id, now_iso())
 
     async def unsubscribe(self, endpoint: str, user_id: int | None = None,
                           application_id: int | None = None) -> bool:
@@ -95,7 +93,7 @@ class NotifyService:
         return stored or whatsapp.DEFAULT_TEMPLATE
 
     async def set_whatsapp_template(self, text: str, actor: str) -> None:
-        await self.db.write(store.set_setting, whatsapp.SETTING_KEY, text.strip(), actor, _now())
+        await self.db.write(store.set_setting, whatsapp.SETTING_KEY, text.strip(), actor, now_iso())
 
     def status_link(self, tracking_code: str) -> str:
         return f"{self.settings.base_url}/cek?kode={tracking_code}"
@@ -113,7 +111,7 @@ class NotifyService:
                 "can_mark": row["status"] == "issued"}
 
     async def mark_whatsapp_sent(self, application_id: int, actor: str) -> None:
-        await self.db.write(store.record_whatsapp_handoff, application_id, actor, _now())
+        await self.db.write(store.record_whatsapp_handoff, application_id, actor, now_iso())
 
     async def officer_summary(self, officer_id: int, start: str, end: str
                               ) -> list[tuple[str, int]]:

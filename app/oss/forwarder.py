@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from app.clock import utc_now
+from app.clock import iso, utc_now
 from app.db import oss as oss_store
 from app.db import outbox as store
 from app.db.connection import Database
@@ -52,8 +52,6 @@ log = logging.getLogger(__name__)
 REASON_HANDED_OFF = "Diserahkan ke operator OSS di kantor"
 
 
-def iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="milliseconds")
 
 
 @dataclass(frozen=True, slots=True)

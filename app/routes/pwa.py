@@ -9,7 +9,7 @@ from litestar.exceptions import NotFoundException
 
 from app.pwa import SW_MODULES
 from app.routes.pages import render
-from app.security import services_of
+from app.services.container import Services
 
 JS = "text/javascript"
 SHELL_CACHE = "no-cache"  # stored by the service worker, revalidated by the browser
@@ -19,8 +19,8 @@ class PwaController(Controller):
     include_in_schema = False
 
     @get("/sw.js")
-    async def service_worker(self, request: Request[Any, Any, Any]) -> Response[bytes]:
-        services = services_of(request)
+    async def service_worker(self, request: Request[Any, Any, Any], services: Services
+                             ) -> Response[bytes]:
         source = (services.settings.sw_dir / "sw.js").read_text(encoding="utf-8")
         body = services.shell.sw_prelude() + source
         return Response(
@@ -30,8 +30,8 @@ class PwaController(Controller):
         )
 
     @get("/sw/{name:str}")
-    async def module(self, request: Request[Any, Any, Any], name: str) -> Response[bytes]:
-        services = services_of(request)
+    async def module(self, request: Request[Any, Any, Any], name: str, services: Services
+                     ) -> Response[bytes]:
         if name not in SW_MODULES:
             raise NotFoundException()
         versioned = request.query_params.get("v") == services.shell.version

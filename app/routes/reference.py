@@ -7,8 +7,9 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get
 
+from app.reference.kbli import KbliCatalog
+from app.reference.regions import Regions
 from app.routes.pages import is_htmx, render
-from app.security import services_of
 
 ONE_DAY = "public, max-age=86400"
 
@@ -26,22 +27,24 @@ class ReferenceController(Controller):
     include_in_schema = False
 
     @get("/kbli", name="kbli_search")
-    async def kbli(self, request: Request[Any, Any, Any], q: str = "") -> Any:
+    async def kbli(self, request: Request[Any, Any, Any], kbli: KbliCatalog, q: str = "") -> Any:
         query = q.strip()[:80]
-        results = services_of(request).kbli.search(query, limit=15) if query else []
+        results = kbli.search(query, limit=15) if query else []
         template = "ref/_kbli_results.html" if is_htmx(request) else "ref/kbli.html"
         return render(request, template, q=query, results=results)
 
     @get("/desa", name="desa_options")
-    async def desa(self, request: Request[Any, Any, Any], kecamatan: str = "") -> Any:
-        regions = services_of(request).regions
+    async def desa(self, request: Request[Any, Any, Any], regions: Regions,
+                   kecamatan: str = "") -> Any:
         return render(request, "ref/_desa_options.html", desa_list=regions.desa_of(kecamatan),
                       selected="")
 
     @get("/kbli.json")
-    async def kbli_json(self, request: Request[Any, Any, Any]) -> Response[bytes]:
-        return _etagged(request, services_of(request).kbli.compact_json())
+    async def kbli_json(self, request: Request[Any, Any, Any], kbli: KbliCatalog
+                        ) -> Response[bytes]:
+        return _etagged(request, kbli.compact_json())
 
     @get("/wilayah.json")
-    async def regions_json(self, request: Request[Any, Any, Any]) -> Response[bytes]:
-        return _etagged(request, services_of(request).regions.compact_json())
+    async def regions_json(self, request: Request[Any, Any, Any], regions: Regions
+                           ) -> Response[bytes]:
+        return _etagged(request, regions.compact_json())

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 from app.db.connection import Database
 from app.notify.service import NotifyService
+from app.oss.desk import OperatorDesk
+from app.oss.forwarder import kbli_title
+from app.oss.pages import OssPages
 from app.oss.service import OssService
 from app.pwa import AppShell, build_shell
 from app.reference.kbli import KbliCatalog
@@ -27,6 +30,8 @@ class Services:
     regions: Regions
     status_limiter: RateLimiter
     oss: OssService
+    oss_pages: OssPages
+    oss_desk: OperatorDesk
     shell: AppShell
     notify: NotifyService
 
@@ -36,6 +41,9 @@ class Services:
         kbli = KbliCatalog.load()
         regions = Regions.load()
         intake = IntakeService(db, kbli, regions, settings.base_url, settings.writer_max_batch)
+        title = kbli_title(kbli)
+        oss = OssService(settings, db, title)
+        intake.on_requeued = oss.wake
         return cls(
             settings=settings,
             db=db,
@@ -45,7 +53,9 @@ class Services:
             regions=regions,
             # public status lookup: 20 tries per client per 10 minutes
             status_limiter=RateLimiter(limit=20, window_s=600),
-            oss=OssService(settings, db, kbli, regions, intake),
+            oss=oss,
+            oss_pages=OssPages(settings, db, title, regions, lambda: oss.forwarder is not None),
+            oss_desk=OperatorDesk(settings, db, oss),
             shell=build_shell(
                 settings.static_dir, settings.sw_dir, settings.templates_dir,
                 asset_url_factory(settings.static_dir), settings.shell_salt,

@@ -17,11 +17,19 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
+from typing import Any
 
 from app.clock import local_day, utc_now_iso, wib_today
 from app.db import applications as store
+from app.db import outbox as outbox_store
 from app.db.connection import Database
-from app.domain.application import ApplicationInput, validate_application
+from app.domain.application import (
+    ApplicationInput,
+    changed_fields,
+    to_columns,
+    validate_application,
+)
 from app.domain.status import LABELS, Status
 from app.domain.tracking import new_tracking_code
 from app.reference.kbli import KbliCatalog
@@ -37,15 +45,57 @@ MSG_CONFLICT = (
 MSG_BAD_KEY = "Kunci permohonan (Idempotency-Key) tidak ada atau tidak sah."
 MSG_RECEIVED = "Permohonan diterima dan akan dikirim ke OSS."
 MSG_UNAVAILABLE = "Server sedang sibuk. Data tetap aman di HP dan akan dikirim ulang."
+MSG_REFERRED = (
+    "Dengan data ini usaha harus dilayani di kantor DPMPTSP (lebih dari dua KBLI atau skala "
+    "di atas Kecil), jadi tidak dapat dikirim ulang dari sini."
+)
+MSG_NOT_NEEDS_FIX = "Permohonan ini tidak sedang menunggu perbaikan."
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class IntakeResult:
-    """What the API answers for one item: an HTTP status and a JSON body (as text)."""
+    """The answer for one item: serialised once for the API, typed for the pages.
+
+    ``body`` is the JSON text the API sends (for a replay: the stored first answer, byte
+    for byte). A page reads the same answer through the typed attributes, which parse that
+    text on first use (the API path never pays for it).
+    """
 
     status_code: int
     body: str
-    tracking_code: str | None = None
+
+    @classmethod
+    def make(cls, status_code: int, body: Mapping[str, object]) -> IntakeResult:
+        return cls(status_code, _dumps(body))
+
+    @cached_property
+    def _fields(self) -> dict[str, Any]:
+        return json.loads(self.body)
+
+    @property
+    def accepted(self) -> bool:
+        """Stored, now or before: the phone may forget its copy."""
+        return self.status_code in (200, 201)
+
+    @property
+    def client_id(self) -> str | None:
+        return self._fields.get("id")
+
+    @property
+    def tracking_code(self) -> str | None:
+        return self._fields.get("tracking_code") if self.accepted else None
+
+    @property
+    def status(self) -> str | None:
+        return self._fields.get("status")
+
+    @property
+    def message(self) -> str:
+        return str(self._fields.get("message") or "")
+
+    @property
+    def errors(self) -> dict[str, str]:
+        return dict(self._fields.get("errors") or {})
 
 
 @dataclass(slots=True)
@@ -95,6 +145,7 @@ class IntakeService:
         self._today = today
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
+        self.on_requeued: Callable[[], None] = lambda: None  # the forwarder's wake-up
 
     # -- lifecycle -------------------------------------------------------------------
     def start(self) -> None:
@@ -155,23 +206,58 @@ class IntakeService:
             results[index] = self._answer(pending.client_id, outcome)
         return [r for r in results if r is not None]
 
+    # -- the officer's correction of an application OSS sent back ------------------------
+    def check_correction(
+        self, app: Mapping[str, Any], raw: Mapping[str, object]
+    ) -> dict[str, str] | tuple[dict[str, Any], list[str]]:
+        """The corrected columns and how a sentence names what changed, or errors per
+        field (``"_"`` for the whole form)."""
+        if app["status"] != Status.NEEDS_FIX:
+            return {"_": MSG_NOT_NEEDS_FIX}
+        checked = self.validate(raw)
+        if not isinstance(checked, ApplicationInput):
+            return checked
+        if checked.referral_reason:
+            return {"_": MSG_REFERRED}
+        columns = to_columns(checked)
+        return columns, changed_fields(app, columns)
+
+    async def resubmit(
+        self, app: Mapping[str, Any], raw: Mapping[str, object], actor: str
+    ) -> dict[str, str] | None:
+        """Save the officer's correction and queue the application for OSS again (a new
+        attempt under the same reference). Returns errors per field, or None."""
+        checked = self.check_correction(app, raw)
+        if isinstance(checked, dict):
+            return checked
+        columns, changed = checked
+        reason = "Data diperbaiki petugas dan dikirim ulang ke OSS" + (
+            f" (diubah: {', '.join(changed)})" if changed else " (tanpa perubahan)"
+        )
+        try:
+            await self._db.write(
+                outbox_store.resubmit, app["id"], columns, actor, reason, utc_now_iso()[0]
+            )
+        except store.TransitionError:
+            return {"_": MSG_NOT_NEEDS_FIX}
+        self.on_requeued()
+        return None
+
     # -- answers ---------------------------------------------------------------------
     def _answer(self, client_id: str, outcome: store.InsertOutcome) -> IntakeResult:
         if outcome.kind == "conflict":
             body = {"id": client_id, "error": "idempotency_key_reused", "message": MSG_CONFLICT}
-            return IntakeResult(409, _dumps(body))
-        code = json.loads(outcome.response_json)["tracking_code"]
-        status_code = 201 if outcome.kind == "created" else 200
-        return IntakeResult(status_code, outcome.response_json, code)
+            return IntakeResult.make(409, body)
+        return IntakeResult(201 if outcome.kind == "created" else 200, outcome.response_json)
 
     def _invalid(self, client_id: str, errors: Mapping[str, str]) -> IntakeResult:
         body = {"id": client_id, "error": "invalid", "message": MSG_INVALID, "errors": errors}
-        return IntakeResult(422, _dumps(body))
+        return IntakeResult.make(422, body)
 
     def _error(self, status_code: int, client_id: object, message: str) -> IntakeResult:
         ident = client_id if isinstance(client_id, str) and len(client_id) <= 64 else None
         error = "bad_idempotency_key" if status_code == 400 else "unavailable"
-        return IntakeResult(status_code, _dumps({"id": ident, "error": error, "message": message}))
+        return IntakeResult.make(status_code, {"id": ident, "error": error, "message": message})
 
     def _response(self, pending: _Pending, code: str) -> tuple[Status, str | None, str]:
         reason = pending.data.referral_reason
@@ -199,7 +285,7 @@ class IntakeService:
             status_reason=reason,
             officer_id=pending.officer_id,
             actor=pending.actor,
-            form=store.form_columns(pending.data),
+            form=to_columns(pending.data),
             created_at=now_iso,
             created_day=local_day(now),
             send_to_oss=status is Status.RECEIVED,

@@ -71,11 +71,12 @@
   function values() {
     var data = new FormData(form);
     var body = {};
-    ["nik", "name", "phone", "email", "npwp", "business_name", "kecamatan", "desa", "rt", "rw",
-      "street", "capital", "workers_male", "workers_female"].forEach(function (name) {
+    // The form's fields are marked data-field by the server's field table (web/macros/form.html).
+    form.querySelectorAll("[data-field]").forEach(function (el) {
+      var name = el.dataset.field;
+      if (el.type === "checkbox") { body[name] = data.get(name) === "on"; return; }
       body[name] = String(data.get(name) || "").trim();
     });
-    body.no_email = data.get("no_email") === "on";
     body.kbli = chosenCodes(field("kbli"));
     return body;
   }

@@ -9,10 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.domain.application import (
-    FIELDS,
+    FIELD_NAMES,
     MAX_FIELD_KBLI,
     MSG_EMAIL_REQUIRED,
     ApplicationInput,
+    changed_fields,
+    form_values,
+    read_form,
+    to_columns,
     validate_application,
 )
 from app.domain.scale import Scale
@@ -60,7 +64,7 @@ def errors(**changes: object) -> dict[str, str]:
 
 
 def test_fields_accepted_from_a_form() -> None:
-    assert set(FIELDS) == set(FORM)
+    assert set(FIELD_NAMES) == set(FORM)
     assert MAX_FIELD_KBLI == 2
 
 
@@ -135,7 +139,7 @@ def test_an_empty_body_reports_every_required_field_at_once() -> None:
         "kbli",
         "capital",
     }
-    assert list(result) == [f for f in FIELDS if f in result]  # in form order
+    assert list(result) == [f for f in FIELD_NAMES if f in result]  # in form order
     assert result["email"] == MSG_EMAIL_REQUIRED
 
 
@@ -352,7 +356,7 @@ def test_unknown_keys_are_ignored() -> None:
     assert isinstance(validate({**FORM, "client_id": "x", "csrf": {"a": 1}}), ApplicationInput)
 
 
-@pytest.mark.parametrize("field", FIELDS)
+@pytest.mark.parametrize("field", FIELD_NAMES)
 @pytest.mark.parametrize("value", [{"a": 1}, object(), b"bytes", [{"a": 1}], 1.5])
 def test_wrong_types_give_a_field_message_not_an_exception(field: str, value: object) -> None:
     result = validate({**FORM, field: value})
@@ -372,11 +376,65 @@ json_values = (
 
 
 @settings(max_examples=200)
-@given(st.dictionaries(st.sampled_from(FIELDS), json_values))
+@given(st.dictionaries(st.sampled_from(FIELD_NAMES), json_values))
 def test_any_json_body_gives_a_result_never_an_exception(changes: dict[str, object]) -> None:
     result = validate({**FORM, **changes})
     if isinstance(result, dict):
-        assert set(result) <= set(FIELDS)
+        assert set(result) <= set(FIELD_NAMES)
         assert all(isinstance(msg, str) and msg for msg in result.values())
     else:
         json.dumps(result.canonical())
+
+
+# -- the one field table: form <-> record <-> store ----------------------------------------------
+def _valid() -> ApplicationInput:
+    result = validate_application(FORM, kbli_exists=KBLI.__contains__,
+                                  kecamatan_of_desa=DESA.get, today=TODAY)
+    assert isinstance(result, ApplicationInput)
+    return result
+
+
+def test_every_stored_column_comes_from_the_table_and_matches_the_schema(tmp_path: Any) -> None:
+    from app.db.connection import migrate_path
+    from app.domain.application import COLUMNS
+
+    db = tmp_path / "schema.sqlite3"
+    migrate_path(db)
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        schema = {row[1] for row in conn.execute("PRAGMA table_info(applications)")}
+    assert set(COLUMNS) <= schema
+    assert set(to_columns(_valid())) == set(COLUMNS)
+
+
+def test_a_stored_application_reads_back_as_the_same_form_values() -> None:
+    data = _valid()
+    values = form_values(to_columns(data))
+    again = validate_application(values, kbli_exists=KBLI.__contains__,
+                                 kecamatan_of_desa=DESA.get, today=TODAY)
+    assert again == data
+    assert set(values) == set(FIELD_NAMES)
+    assert values["no_email"] == ""
+
+
+def test_no_email_is_shown_ticked_when_the_email_column_is_empty() -> None:
+    row = to_columns(_valid()) | {"email": None}
+    assert form_values(row)["no_email"] == "on"
+    assert form_values(row)["email"] == ""
+
+
+def test_read_form_takes_every_field_and_nothing_else() -> None:
+    form = {**{name: "x" * 900 for name in FIELD_NAMES}, "no_email": "on", "evil": "y"}
+    values = read_form(form)
+    assert set(values) == set(FIELD_NAMES)
+    assert values["no_email"] == "on"
+    assert all(len(v) <= 500 for v in values.values())
+    assert read_form({})["no_email"] == ""
+
+
+def test_changed_fields_names_what_differs_in_form_order() -> None:
+    before = to_columns(_valid())
+    after = before | {"name": "Siti Aminah", "kbli_json": '["47112"]', "scale": "02"}
+    assert changed_fields(before, after) == ["nama", "KBLI", "skala usaha"]
+    assert changed_fields(before, dict(before)) == []

@@ -11,9 +11,11 @@ from typing import Any
 
 from litestar import Controller, Request, Response, post
 
+from app.db.users import User
 from app.http_errors import user_error
-from app.security import current_user, officer_json_api, services_of
-from app.services.intake import IntakeResult
+from app.security import officer_json_api
+from app.services.intake import IntakeResult, IntakeService
+from app.settings import Settings
 
 JSON = "application/json"
 
@@ -37,33 +39,30 @@ class ApplicationsApi(Controller):
     tags = ["applications"]  # noqa: RUF012
 
     @post("/", status_code=201, summary="Take one application, exactly once")
-    async def create(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+    async def create(self, request: Request[Any, Any, Any], intake: IntakeService,
+                     user: User) -> Response[bytes]:
         body = await _read_json(request)
-        user = current_user(request)
-        assert user is not None
         key = request.headers.get("idempotency-key")
-        result = await services_of(request).intake.submit(user.id, user.username, key, body)
+        result = await intake.submit(user.id, user.username, key, body)
         return _result_response(result)
 
     @post("/batch", status_code=200, summary="Take many queued applications in one request")
-    async def batch(self, request: Request[Any, Any, Any]) -> Response[bytes]:
-        services = services_of(request)
+    async def batch(self, request: Request[Any, Any, Any], intake: IntakeService,
+                    settings: Settings, user: User) -> Response[bytes]:
         body = await _read_json(request)
         items = body.get("items") if isinstance(body, dict) else None
         if not isinstance(items, list):
             raise user_error(400, "bad_batch", 'Kirim {"items": [{"id": ..., "body": {...}}]}.')
-        if len(items) > services.settings.max_batch_items:
+        if len(items) > settings.max_batch_items:
             raise user_error(
                 413, "batch_too_large",
-                f"Paling banyak {services.settings.max_batch_items} permohonan per kiriman.",
+                f"Paling banyak {settings.max_batch_items} permohonan per kiriman.",
             )
-        user = current_user(request)
-        assert user is not None
         pairs = [
             (item.get("id"), item.get("body")) if isinstance(item, dict) else (None, None)
             for item in items
         ]
-        results = await services.intake.submit_many(user.id, user.username, pairs)
+        results = await intake.submit_many(user.id, user.username, pairs)
         parts = [f'{{"status":{r.status_code},"body":{r.body}}}' for r in results]
         return _json(200, '{"results":[' + ",".join(parts) + "]}")
 

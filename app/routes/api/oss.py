@@ -1,0 +1,27 @@
+"""receiveNIB, served to OSS's PIA spec: OSS pushes each NIB of our area here."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from litestar import Controller, Request, Response, post
+
+from app.oss.service import OssService
+
+JSON = "application/json"
+
+
+class PiaController(Controller):
+    """Called by OSS, not by people: no session, no CSRF token (``/api/`` is exempt); the
+    SHA1 token in header ``Token`` is the authentication."""
+
+    path = "/api/oss"
+    include_in_schema = False
+
+    @post("/receiveNIB", status_code=200)
+    async def receive_nib(self, request: Request[Any, Any, Any], oss: OssService
+                          ) -> Response[bytes]:
+        raw = await request.body()
+        status, answer = await oss.receive_nib(request.headers.get("token"), raw)
+        return Response(content=json.dumps(answer).encode(), status_code=status, media_type=JSON)

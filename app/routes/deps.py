@@ -1,0 +1,83 @@
+"""What handlers receive by name: registered once on the app (``create_app``), so a handler
+asks for ``user: User`` or ``intake: IntakeService`` instead of fetching them by hand.
+
+``user`` is the logged-in user; a handler that asks for it is answered 401 without one
+(its guard has normally said so already).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request
+from litestar.di import Provide
+
+from app.db.connection import Database
+from app.db.users import User
+from app.http_errors import user_error
+from app.notify.service import NotifyService
+from app.oss.desk import OperatorDesk
+from app.oss.pages import OssPages
+from app.oss.service import OssService
+from app.reference.kbli import KbliCatalog
+from app.reference.regions import Regions
+from app.security import current_user
+from app.services.container import Services
+from app.services.intake import IntakeService
+from app.settings import Settings
+
+
+async def _services(request: Request[Any, Any, Any]) -> Services:
+    return request.app.state.services
+
+
+async def _user(request: Request[Any, Any, Any]) -> User:
+    user = current_user(request)
+    if user is None:
+        raise user_error(401, "unauthenticated", "Silakan masuk terlebih dahulu.")
+    return user
+
+
+async def _settings(services: Services) -> Settings:
+    return services.settings
+
+
+async def _db(services: Services) -> Database:
+    return services.db
+
+
+async def _intake(services: Services) -> IntakeService:
+    return services.intake
+
+
+async def _regions(services: Services) -> Regions:
+    return services.regions
+
+
+async def _kbli(services: Services) -> KbliCatalog:
+    return services.kbli
+
+
+async def _notify(services: Services) -> NotifyService:
+    return services.notify
+
+
+async def _oss(services: Services) -> OssService:
+    return services.oss
+
+
+async def _oss_pages(services: Services) -> OssPages:
+    return services.oss_pages
+
+
+async def _oss_desk(services: Services) -> OperatorDesk:
+    return services.oss_desk
+
+
+def dependencies() -> dict[str, Provide]:
+    providers = {
+        "services": _services, "user": _user, "settings": _settings, "db": _db,
+        "intake": _intake, "regions": _regions, "kbli": _kbli, "notify": _notify,
+        "oss": _oss, "oss_pages": _oss_pages, "oss_desk": _oss_desk,
+    }
+    return {name: Provide(fn) for name, fn in providers.items()}

@@ -1,0 +1,90 @@
+"""The OSS operator's queue in assisted mode (/petugas/oss-tugas): claim a task, key the NIB
+OSS issued, or record OSS's refusal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException
+
+from app.db.users import User
+from app.oss.desk import MSG_TASK_TAKEN, OperatorDesk
+from app.oss.pages import OssPages
+from app.routes.pages import render, see_other
+from app.security import require_officer
+from app.settings import Settings
+
+
+class OssTugasController(Controller):
+    path = "/petugas/oss-tugas"
+    guards = [require_officer]  # noqa: RUF012
+    include_in_schema = False
+
+    @get("/", name="oss_tugas")
+    async def tasks(self, request: Request[Any, Any, Any], oss_pages: OssPages,
+                    settings: Settings, user: User) -> Any:
+        return await self._tasks(request, oss_pages, settings, user, None, 200)
+
+    async def _tasks(self, request: Request[Any, Any, Any], oss_pages: OssPages,
+                     settings: Settings, user: User, notice: str | None,
+                     status_code: int) -> Any:
+        tasks = await oss_pages.open_tasks()
+        return render(request, "petugas/oss_tugas.html", status_code, tasks=tasks,
+                      notice=notice, mode=settings.oss_mode, me=user.id)
+
+    async def _task(self, request: Request[Any, Any, Any], oss_pages: OssPages, user: User,
+                    task_id: int, notice: str | None, status_code: int, nib: str = "",
+                    reason: str = "") -> Any:
+        page = await oss_pages.task_page(task_id)
+        if page is None:
+            raise NotFoundException()
+        return render(request, "petugas/oss_tugas_satu.html", status_code, page=page,
+                      task=page.task, app=page.application, notice=notice, me=user.id,
+                      nib=nib, reason=reason)
+
+    @get("/{task_id:int}", name="oss_tugas_satu")
+    async def task(self, request: Request[Any, Any, Any], task_id: int, oss_pages: OssPages,
+                   user: User) -> Any:
+        return await self._task(request, oss_pages, user, task_id, None, 200)
+
+    @post("/{task_id:int}/ambil")
+    async def claim(self, request: Request[Any, Any, Any], task_id: int,
+                    oss_desk: OperatorDesk, oss_pages: OssPages, settings: Settings,
+                    user: User) -> Any:
+        if await oss_desk.claim(task_id, user.id):
+            return see_other(request, f"/petugas/oss-tugas/{task_id}")
+        return await self._tasks(request, oss_pages, settings, user, MSG_TASK_TAKEN, 409)
+
+    @post("/{task_id:int}/lepas")
+    async def release(self, request: Request[Any, Any, Any], task_id: int,
+                      oss_desk: OperatorDesk, user: User) -> Any:
+        await oss_desk.release(task_id, user.id)
+        return see_other(request, "/petugas/oss-tugas")
+
+    @post("/{task_id:int}/selesai")
+    async def finish(self, request: Request[Any, Any, Any], task_id: int,
+                     oss_desk: OperatorDesk, oss_pages: OssPages, user: User) -> Any:
+        nib = str((await request.form()).get("nib", ""))[:40]
+        return await self._close(request, task_id, oss_desk, oss_pages, user,
+                                 oss_desk.finish, nib, {"nib": nib})
+
+    @post("/{task_id:int}/tolak")
+    async def reject(self, request: Request[Any, Any, Any], task_id: int,
+                     oss_desk: OperatorDesk, oss_pages: OssPages, user: User) -> Any:
+        reason = str((await request.form()).get("reason", ""))[:600]
+        return await self._close(request, task_id, oss_desk, oss_pages, user,
+                                 oss_desk.reject, reason, {"reason": reason})
+
+    async def _close(self, request: Request[Any, Any, Any], task_id: int,
+                     oss_desk: OperatorDesk, oss_pages: OssPages, user: User, action: Any,
+                     typed: str, keep: dict[str, str]) -> Any:
+        """Finish or reject a task: back to the application when done, else the task page
+        again with the operator's message and what they typed."""
+        page = await oss_pages.task_page(task_id)
+        if page is None:
+            raise NotFoundException()
+        message = await action(task_id, user.id, user.username, typed)
+        if message:
+            return await self._task(request, oss_pages, user, task_id, message, 422, **keep)
+        return see_other(request, f"/petugas/permohonan/{page.application['tracking_code']}")
