@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from app.oss.faults import (
+from app.ossim.faults import (
     FaultConfig,
     decide,
     in_down_window,
