@@ -63,7 +63,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from app.main import create_app
-    from app.oss.sim_process import simulator_beside
+    from app.ossim.process import simulator_beside
 
     migrate_path(settings.db_path)
     # Default OSS mode "simulator": a local OSS runs beside the app and stops with it.
@@ -79,10 +79,19 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_forward(settings: Settings, _: argparse.Namespace) -> int:
-    """The OSS forwarder alone (run the web app with JBM_OSS_FORWARDER=0 beside it)."""
-    from app.oss.forwarder import main as forwarder_main
+    """The OSS forwarder alone (run the web app with JBM_OSS_FORWARDER=0 beside it); in
+    simulator mode without ``JBM_OSS_URL`` it starts its own simulator child, as ``serve``
+    does."""
+    import asyncio
+    import logging
 
-    return forwarder_main()
+    from app.oss.forwarder import run_standalone
+    from app.ossim.process import simulator_beside
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    with simulator_beside(settings) as settings:
+        asyncio.run(run_standalone(settings))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

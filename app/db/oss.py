@@ -12,8 +12,7 @@ from dataclasses import dataclass
 
 from app.db.applications import TransitionError, change_status
 from app.db.outbox import close_for_application
-from app.oss.matching import Candidate, Match, match_push
-from app.oss.pia import PushedNib
+from app.domain.nib_push import Candidate, Match, PushedNib, match_push
 
 ACTOR_PUSH = "OSS (receiveNIB)"
 

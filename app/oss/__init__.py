@@ -3,9 +3,10 @@
 gateway.py       the protocol every OSS implementation speaks, and its outcomes
 http_gateway.py  OSS over HTTP (httpx): registration, reference lookup, PIA checkNIB/inqueryNIB
 assisted.py      assisted mode: the job becomes a task for an OSS operator at the office
-simulator.py     a local OSS (its own ASGI app, ``python -m app.oss.simulator``) with faults
 forwarder.py     leases outbox jobs and drives them through the gateway
 service.py       what the routes call: views, receiveNIB, operator tasks, corrections
-pure helpers     backoff.py, breaker.py, pacing.py, pia.py, registration.py, faults.py,
-                 waiting.py (no I/O)
+pure helpers     backoff.py, breaker.py, pacing.py, pia.py, registration.py, waiting.py
+                 (no I/O)
+
+The local OSS the ``simulator`` mode talks to is a program of its own: ``app.ossim``.
 """

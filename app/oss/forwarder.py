@@ -16,8 +16,8 @@ commit costs an fsync; each result under its own savepoint):
 - handed off (assisted mode) -> an open operator task.
 
 While the breaker is open nothing is leased; after the reset timeout one job is leased as
-the trial. Runs inside the web app (lifespan) or alone: ``python -m app.oss.forwarder``
-(also ``python -m app forward``).
+the trial. Runs inside the web app (lifespan) or alone: ``python -m app forward``
+(``run_standalone``).
 """
 
 from __future__ import annotations
@@ -423,20 +423,3 @@ def kbli_title(catalog: Any) -> Callable[[str], str]:
         return entry.title if entry else ""
 
     return title
-
-
-def main() -> int:
-    """``python -m app.oss.forwarder``: settings from JBM_*; in simulator mode without
-    ``JBM_OSS_URL`` it starts its own simulator child, as ``serve`` does."""
-    from app.oss.sim_process import simulator_beside
-    from app.settings import Settings
-
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    settings = Settings.from_env()
-    with simulator_beside(settings) as settings:
-        asyncio.run(run_standalone(settings))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -10,11 +10,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from app.clock import WIB
+from app.domain.nib_push import PushedNib
 
 NIB_LENGTH = 13
 
@@ -97,14 +97,6 @@ def inquery_answer(kode: int, keterangan: str, data: Mapping[str, Any] | None) -
 
 
 # -- what a pushed dataNIB tells us ------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class PushedNib:
-    nib: str
-    niks: tuple[str, ...]  # identity numbers of the business actor (KTP)
-    kblis: tuple[str, ...]  # 5-digit KBLI codes of its projects
-    status_nib: str | None
-
-
 def _kbli_text(value: object) -> str | None:
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 100_000:
         return f"{value:05d}"  # a JSON number loses the leading zero of 01111

@@ -16,7 +16,7 @@ from tests.support import ChildProcess, application, new_key
 
 
 class SimulatorProcess(ChildProcess):
-    """``python -m app.oss.simulator`` on 127.0.0.1 with its own NIB file."""
+    """``python -m app.ossim`` on 127.0.0.1 with its own NIB file."""
 
     name = "simulator"
 
@@ -27,7 +27,7 @@ class SimulatorProcess(ChildProcess):
         self.args = list(args)
 
     def command(self) -> list[str]:
-        return [sys.executable, "-m", "app.oss.simulator", "--port", str(self.port),
+        return [sys.executable, "-m", "app.ossim", "--port", str(self.port),
                 "--db", str(self.data_dir / "nibs.sqlite3"), *self.args]
 
     def health_url(self) -> str:

@@ -1,4 +1,4 @@
-"""Which waiting application a NIB pushed by OSS (receiveNIB) belongs to. Pure.
+"""A NIB pushed by OSS (receiveNIB) and which waiting application it belongs to. Pure.
 
 OSS pushes every new or changed NIB of the region, including NIBs registered in the OSS
 portal by an operator or by the owner. A push belongs to an application when the business
@@ -14,9 +14,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.oss.pia import PushedNib
-
 WAITING = frozenset({"received", "submitted"})
+
+
+@dataclass(frozen=True, slots=True)
+class PushedNib:
+    """What a pushed dataNIB tells us (read from OSS's JSON by ``app.oss.pia``)."""
+
+    nib: str
+    niks: tuple[str, ...]  # identity numbers of the business actor (KTP)
+    kblis: tuple[str, ...]  # 5-digit KBLI codes of its projects
+    status_nib: str | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 """The OSS simulator as a child process beside the app (the default ``simulator`` mode).
 
-``simulator_beside(settings)`` starts ``python -m app.oss.simulator`` on loopback (port
+``simulator_beside(settings)`` starts ``python -m app.ossim`` on loopback (port
 ``oss_simulator_port``, else the app's port + 1, else a free port), waits until it listens,
 and yields settings pointing the gateway at it. Credentials the simulator and the app must
 share (``user_key``, the receiveNIB username/password) are generated for the run unless
@@ -77,7 +77,7 @@ def start_child(settings: Any) -> tuple[subprocess.Popen[bytes], Any]:
     app_host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host  # noqa: S104
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     command = [
-        sys.executable, "-m", "app.oss.simulator",
+        sys.executable, "-m", "app.ossim",
         "--host", "127.0.0.1", "--port", str(port),
         "--db", str(settings.data_dir / "oss-simulator.sqlite3"),
         "--parent-pid", str(os.getpid()),

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from app.oss.faults import (
+from app.ossim.faults import (
     FaultConfig,
     decide,
     in_down_window,
@@ -15,6 +15,7 @@ from app.oss.faults import (
     parse_latency,
     parse_mix,
     parse_window,
+    update_faults,
 )
 
 
@@ -57,3 +58,20 @@ def test_parsing_flags() -> None:
     with pytest.raises(ValueError):
         parse_latency("9-3")
     assert latency_s(FaultConfig(latency_ms=(10, 10)), random.Random(0)) == 0.01
+
+
+def test_the_admin_endpoint_changes_only_what_it_names() -> None:
+    config = FaultConfig(error_rate=0.2, hang_s=9.0, down=[parse_window("0:5", now=0.0)])
+    update_faults(config, {"fault_mix": {"503": 1, "reset": 3}, "latency_ms": "5-50",
+                           "rate_burst": 0, "down": [{"start_s": 10, "end_s": 40,
+                                                      "mode": "reset"}]}, now=100.0)
+    assert config.error_rate == 0.2 and config.hang_s == 9.0
+    assert config.fault_mix == {"503": 1.0, "reset": 3.0}
+    assert config.latency_ms == (5.0, 50.0) and config.rate_burst == 1
+    assert [(w.start, w.end, w.mode) for w in config.down] == [(0.0, 5.0, "503"),
+                                                                 (110.0, 140.0, "reset")]
+    update_faults(config, {"clear_down": True, "error_rate": 1}, now=200.0)
+    assert config.down == [] and config.error_rate == 1.0
+    with pytest.raises(ValueError):
+        update_faults(config, {"error_rate": 1.5}, now=0.0)
+    assert config.error_rate == 1.0

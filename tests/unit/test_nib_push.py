@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from app.oss.matching import Candidate, match_push
-from app.oss.pia import PushedNib
+from app.domain.nib_push import Candidate, PushedNib, match_push
 
 NIK = "3505014507900012"
 

@@ -13,13 +13,15 @@ Kinds, and whether OSS acted on the request before the answer failed:
 
 The ones that acted are the ambiguous outcomes a client must resolve by asking for its
 reference before sending again. A *down window* makes every API request fail with its mode
-(``503``, ``hang`` or ``reset``) without acting on it.
+(``503``, ``hang`` or ``reset``) without acting on it. The configuration comes from the
+command line (``parse_*``) and from ``POST /_sim/faults`` (``update_faults``).
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from typing import Any
 
 FAULT_KINDS: tuple[str, ...] = ("503", "500", "504", "hang", "reset", "malformed")
 DOWN_MODES: tuple[str, ...] = ("503", "hang", "reset")
@@ -137,3 +139,33 @@ def latency_s(config: FaultConfig, rng: random.Random) -> float:
     if high <= 0:
         return 0.0
     return rng.uniform(low, high) / 1000.0
+
+
+def update_faults(faults: FaultConfig, body: dict[str, Any], now: float) -> None:
+    """Apply a partial fault configuration from the admin endpoint."""
+    if "error_rate" in body:
+        rate = float(body["error_rate"])
+        if not 0 <= rate <= 1:
+            raise ValueError("error_rate must be between 0 and 1")
+        faults.error_rate = rate
+    if "fault_mix" in body:
+        mix = body["fault_mix"]
+        faults.fault_mix = parse_mix(
+            mix if isinstance(mix, str) else ",".join(f"{k}={v}" for k, v in mix.items()))
+    if "latency_ms" in body:
+        value = body["latency_ms"]
+        faults.latency_ms = (parse_latency(value) if isinstance(value, str)
+                             else (float(value[0]), float(value[-1])))
+    if "hang_s" in body:
+        faults.hang_s = float(body["hang_s"])
+    if "rate_limit" in body:
+        faults.rate_limit = float(body["rate_limit"])
+    if "rate_burst" in body:
+        faults.rate_burst = max(1, int(body["rate_burst"]))
+    if body.get("clear_down"):
+        faults.down.clear()
+    for window in body.get("down", []):
+        start = now + float(window.get("start_s", 0))
+        faults.down.append(DownWindow(start, start + float(window["end_s"]) -
+                                      float(window.get("start_s", 0)),
+                                      str(window.get("mode", "503"))))
