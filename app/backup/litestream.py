@@ -82,7 +82,7 @@ def replica_config(settings: Settings, url: str | None = None) -> dict[str, obje
 
 
 def config(settings: Settings, url: str | None = None) -> dict[str, object]:
-    # The WAL is looked at four times per sync interval (at most once a second), so a
+    # The WAL is looked at four times per sync interval (and at least once a second), so a
     # commit reaches the replica within about 1.25 sync intervals.
     monitor = min(1.0, settings.backup_sync_interval_s / 4)
     return {
