@@ -18,6 +18,7 @@ from litestar.template.config import TemplateConfig
 from app import templating
 from app.db.connection import migrate_path
 from app.routes.admin import AdminOssController
+from app.routes.admin_users import AdminAuditController, AdminUsersController
 from app.routes.api import ApplicationsApi
 from app.routes.auth import AuthController
 from app.routes.citizen import CitizenController
@@ -75,6 +76,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PiaController,
             OssOfficerController,
             AdminOssController,
+            AdminUsersController,
+            AdminAuditController,
             NotifyApi,
             OfficerNotifyController,
             AdminWhatsappController,

@@ -81,6 +81,13 @@ class Settings:
     push_sweep_days: float = 30.0  # no success for this long and many failures: deleted
     push_sweep_failures: int = 10
     push_allow_http: bool = False  # accept http:// endpoints (tests' local push service)
+    # -- Login throttling (app/domain/throttle.py) -----------------------------------------
+    login_account_failures: int = 5  # failures per account in a window that lock it
+    login_client_failures: int = 20  # failures per client (any accounts) that lock it
+    login_window_s: float = 900.0
+    login_lock_base_s: float = 60.0  # first lock; each lock in a row doubles, up to the cap
+    login_lock_cap_s: float = 3600.0
+    login_forget_s: float = 24 * 3600.0  # no failure for this long: the doubling starts over
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -102,6 +109,7 @@ class Settings:
             shell_salt=_env("SHELL_SALT", ""),
             **_oss_from_env(),
             **_push_from_env(),
+            **_login_from_env(),
         )
 
     @property
@@ -195,4 +203,15 @@ def _push_from_env() -> dict[str, object]:
         "push_sweep_days": float(_env("PUSH_SWEEP_DAYS", "30")),
         "push_sweep_failures": max(1, int(_env("PUSH_SWEEP_FAILURES", "10"))),
         "push_allow_http": _flag("PUSH_ALLOW_HTTP", "0"),
+    }
+
+
+def _login_from_env() -> dict[str, object]:
+    return {
+        "login_account_failures": max(1, int(_env("LOGIN_ACCOUNT_FAILURES", "5"))),
+        "login_client_failures": max(1, int(_env("LOGIN_CLIENT_FAILURES", "20"))),
+        "login_window_s": float(_env("LOGIN_WINDOW_S", "900")),
+        "login_lock_base_s": float(_env("LOGIN_LOCK_BASE_S", "60")),
+        "login_lock_cap_s": float(_env("LOGIN_LOCK_CAP_S", "3600")),
+        "login_forget_s": float(_env("LOGIN_FORGET_S", str(24 * 3600))),
     }
