@@ -1,12 +1,14 @@
-"""Command line: ``python -m app serve | migrate | create-user | seed-demo | forward |
-backup | restore``."""
+"""Command line: ``python -m app serve | migrate | create-user | user | seed-demo |
+forward | backup | restore``."""
 
 from __future__ import annotations
 
 import argparse
 import getpass
 import os
+import sqlite3
 import sys
+import time
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,6 +16,9 @@ from typing import TYPE_CHECKING
 
 from app.db import users as user_store
 from app.db.connection import migrate_path, open_sync, run_transaction
+from app.domain.users import ROLES
+from app.reference.passwords import check_password
+from app.services import accounts, audit
 from app.services.accounts import hash_password
 from app.settings import Settings
 
@@ -28,16 +33,32 @@ DEMO_USERS = (
 
 
 def _create_user(
-    settings: Settings, username: str, full_name: str, role: str, password: str
+    settings: Settings, username: str, full_name: str, role: str, password: str, command: str
 ) -> int:
     conn = open_sync(settings.db_path)
-    try:
+    password_hash = hash_password(password)
+
+    def tx(conn: sqlite3.Connection) -> int:
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        return run_transaction(
-            conn, user_store.upsert_user, username, full_name, hash_password(password), role, now
-        )
+        user_id = user_store.upsert_user(conn, username, full_name, password_hash, role, now)
+        audit.record(conn, audit.cli_actor(command), audit.USER_CREATED, "user", str(user_id),
+                     f"{username}, peran {role} (dibuat atau diperbarui)")
+        return user_id
+
+    try:
+        return run_transaction(conn, tx)
     finally:
         conn.close()
+
+
+def _new_password(username: str) -> str | None:
+    """The new password from JBM_NEW_PASSWORD or a prompt; None (with a message) if refused."""
+    password = os.environ.get("JBM_NEW_PASSWORD") or getpass.getpass("Kata sandi: ")
+    problem = check_password(password, username)
+    if problem:
+        print(problem, file=sys.stderr)
+        return None
+    return password
 
 
 def cmd_migrate(settings: Settings, _: argparse.Namespace) -> int:
@@ -48,11 +69,11 @@ def cmd_migrate(settings: Settings, _: argparse.Namespace) -> int:
 
 def cmd_create_user(settings: Settings, args: argparse.Namespace) -> int:
     migrate_path(settings.db_path)
-    password = os.environ.get("JBM_NEW_PASSWORD") or getpass.getpass("Kata sandi: ")
-    if len(password) < 8:
-        print("Kata sandi minimal 8 karakter.", file=sys.stderr)
+    password = _new_password(args.username)
+    if password is None:
         return 2
-    user_id = _create_user(settings, args.username, args.name, args.role, password)
+    user_id = _create_user(settings, args.username, args.name, args.role, password,
+                           "create-user")
     print(f"user {args.username} ({args.role}) id={user_id}")
     return 0
 
@@ -65,8 +86,45 @@ def cmd_seed_demo(settings: Settings, _: argparse.Namespace) -> int:
         return 2
     migrate_path(settings.db_path)
     for username, full_name, role, password in DEMO_USERS:
-        _create_user(settings, username, full_name, role, password)
+        _create_user(settings, username, full_name, role, password, "seed-demo")
         print(f"demo {role}: {username} / {password}")
+    return 0
+
+
+def cmd_user(settings: Settings, args: argparse.Namespace) -> int:
+    """``user disable|enable|revoke-sessions|set-role|set-password NAME``, audit-logged.
+
+    A running server may keep serving a changed user from its session cache for up to
+    ``accounts.CACHE_S`` seconds; the admin pages take effect at once.
+    """
+    migrate_path(settings.db_path)
+    actor = audit.cli_actor(f"user {args.action}")
+    conn = open_sync(settings.db_path)
+    try:
+        account = user_store.find_account(conn, args.username, time.time())
+        if account is None:
+            print(accounts.MSG_NO_USER, file=sys.stderr)
+            return 1
+        if args.action == "set-password":
+            password = _new_password(account.username)
+            if password is None:
+                return 2
+            problem = run_transaction(conn, accounts.reset_password_tx, actor, account.id,
+                                      hash_password(password), None)
+        elif args.action == "set-role":
+            problem = run_transaction(conn, accounts.set_role_tx, actor, account.id, args.role,
+                                      None)
+        elif args.action == "revoke-sessions":
+            problem = run_transaction(conn, accounts.revoke_sessions_tx, actor, account.id, None)
+        else:
+            problem = run_transaction(conn, accounts.set_active_tx, actor, account.id,
+                                      args.action == "enable")
+    finally:
+        conn.close()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
+    print(f"user {account.username}: {args.action} ok")
     return 0
 
 
@@ -159,7 +217,18 @@ def main(argv: list[str] | None = None) -> int:
                             "JBM_NEW_PASSWORD or a prompt)")
     create.add_argument("username")
     create.add_argument("--name", required=True)
-    create.add_argument("--role", choices=("officer", "admin"), default="officer")
+    create.add_argument("--role", choices=ROLES, default="officer")
+    user = sub.add_parser("user", help="manage a user (ends their sessions where it matters)")
+    actions = user.add_subparsers(dest="action", required=True)
+    for action, text in (("disable", "disable the user and end their sessions"),
+                         ("enable", "enable the user again"),
+                         ("revoke-sessions", "end all of the user's sessions"),
+                         ("set-password", "set a new password (JBM_NEW_PASSWORD or a prompt)"),
+                         ("set-role", "change the user's role")):
+        parser_ = actions.add_parser(action, help=text)
+        parser_.add_argument("username")
+        if action == "set-role":
+            parser_.add_argument("role", choices=ROLES)
     sub.add_parser("seed-demo", help="create the demo officer and admin")
     sub.add_parser("forward", help="run the OSS forwarder as its own process")
     backup = sub.add_parser("backup", help="make a consistent snapshot of the database")
@@ -178,6 +247,6 @@ def main(argv: list[str] | None = None) -> int:
         base_url = os.environ.get("JBM_BASE_URL") or f"http://{host}:{port}"
         settings = replace(settings, host=host, port=port, base_url=base_url.rstrip("/"))
     handlers = {"serve": cmd_serve, "migrate": cmd_migrate, "create-user": cmd_create_user,
-                "seed-demo": cmd_seed_demo, "forward": cmd_forward, "backup": cmd_backup,
-                "restore": cmd_restore}
+                "user": cmd_user, "seed-demo": cmd_seed_demo, "forward": cmd_forward,
+                "backup": cmd_backup, "restore": cmd_restore}
     return handlers[args.command](settings, args)

@@ -18,6 +18,7 @@ from litestar.template.config import TemplateConfig
 from app import templating
 from app.db.connection import migrate_path
 from app.routes.admin.oss import AdminOssController
+from app.routes.admin.pengguna import AdminAuditController, AdminUsersController
 from app.routes.admin.pesan_whatsapp import PesanWhatsappController
 from app.routes.api.applications import ApplicationsApi
 from app.routes.api.oss import PiaController
@@ -79,6 +80,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ReferenceController,
             ApplicationsApi,
             PiaController,
+            AdminUsersController,
+            AdminAuditController,
             NotifyApi,
             AdminOssController,
             PesanWhatsappController,

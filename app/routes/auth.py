@@ -1,17 +1,23 @@
-"""Login and logout for officers and admins."""
+"""Login and logout for officers and admins, and the notice of failed logins."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
+from urllib.parse import quote
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
 
+from app.clock import WIB, utc_now
+from app.domain.throttle import retry_message
 from app.routes.pages import render, safe_next, see_other
-from app.security import current_user, services_of
+from app.security import actor_of, current_user, require_officer, services_of
+from app.services.accounts import Refused
 
 MSG_BAD_LOGIN = "Nama pengguna atau kata sandi salah. Periksa lalu coba lagi."
 MSG_EMPTY = "Isi nama pengguna dan kata sandi."
+NOTICE_PATH = "/masuk/pemberitahuan"
 
 
 class AuthController(Controller):
@@ -36,10 +42,18 @@ class AuthController(Controller):
         services = services_of(request)
         settings = services.settings
         old = request.cookies.get(settings.session_cookie)
-        login = await services.accounts.login(username, password, old)
-        if login is None:
-            return render(request, "auth/login.html", 422, next=target, username=username,
-                          error=MSG_BAD_LOGIN, show_queue=True)
+        login = await services.accounts.login(username, password, old, actor_of(request))
+        if isinstance(login, Refused):
+            if login.retry_after_s <= 0:
+                return render(request, "auth/login.html", 422, next=target, username=username,
+                              error=MSG_BAD_LOGIN, show_queue=True)
+            page = render(request, "auth/login.html", 429, next=target, username=username,
+                          error=retry_message(login.retry_after_s, utc_now().astimezone(WIB)),
+                          show_queue=True)
+            page.headers["Retry-After"] = str(math.ceil(login.retry_after_s))
+            return page
+        if login.notice:
+            target = f"{NOTICE_PATH}?next={quote(target)}"
         response = see_other(request, target)
         response.set_cookie(
             Cookie(
@@ -54,11 +68,31 @@ class AuthController(Controller):
         )
         return response
 
+    @get(NOTICE_PATH, guards=[require_officer])
+    async def notice_page(self, request: Request[Any, Any, Any], next: str | None = None
+                          ) -> Any:
+        user = current_user(request)
+        assert user is not None
+        target = safe_next(next, "/petugas")
+        notices = await services_of(request).accounts.notices(user.id)
+        if not notices:
+            return see_other(request, target)
+        return render(request, "auth/notice.html", notices=notices, next=target)
+
+    @post(NOTICE_PATH, guards=[require_officer])
+    async def notice_seen(self, request: Request[Any, Any, Any]) -> Any:
+        user = current_user(request)
+        assert user is not None
+        form = await request.form()
+        await services_of(request).accounts.dismiss_notices(user.id)
+        return see_other(request, safe_next(str(form.get("next", "")), "/petugas"))
+
     @post("/keluar", name="logout")
     async def logout(self, request: Request[Any, Any, Any]) -> Response[Any]:
         services = services_of(request)
         settings = services.settings
-        await services.accounts.logout(request.cookies.get(settings.session_cookie))
+        await services.accounts.logout(request.cookies.get(settings.session_cookie),
+                                       actor_of(request))
         response = see_other(request, "/masuk")
         # Same attributes as when set: a __Host- cookie is only replaced by a Secure one.
         response.set_cookie(

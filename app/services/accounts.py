@@ -1,9 +1,14 @@
-"""Logins, passwords (argon2id) and server-side sessions.
+"""Logins, passwords (argon2id), server-side sessions and user management.
 
 The cookie carries a random 256-bit token; the database keeps only its SHA-256, so a copy of
 the database cannot be replayed as cookies. A login always issues a NEW token and deletes
 the session the browser came with (no session fixation); sessions end after an idle period
-and after an absolute lifetime, whichever comes first.
+and after an absolute lifetime, whichever comes first, and when the user's password or role
+changes or the user is disabled.
+
+Failed logins are throttled per account and per client (app/domain/throttle.py); the
+buckets live in SQLite, so a restart forgets nothing. A locked bucket answers without
+checking the password, and an unknown account is throttled like a known one.
 """
 
 from __future__ import annotations
@@ -11,24 +16,40 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import secrets
+import sqlite3
 import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from app.db import audit as audit_store
+from app.db import throttle as buckets
 from app.db import users as store
+from app.db.audit import Actor, AuditRow
 from app.db.connection import Database
-from app.db.users import User
+from app.db.users import Account, LoginNotice, User
+from app.domain.throttle import Bucket, Policy, client_key, record_failure, wait_s
+from app.domain.users import ROLE_LABELS, full_name_problem, role_problem, username_problem
+from app.reference.passwords import check_password
+from app.services import audit
 
 # Refresh last_seen at most this often, so reads do not turn into writes.
 TOUCH_EVERY_S = 60.0
 # A looked-up session is reused for this long without reading the database again (the
-# app is one process: login and logout update this cache themselves).
+# app is one process: login, logout and the user pages update this cache themselves).
 CACHE_S = 5.0
 
 _hasher = PasswordHasher()  # argon2id; defaults exceed OWASP's floor (m=19 MiB, t=2, p=1)
 _DUMMY_HASH = _hasher.hash("timing-equaliser")
+
+MSG_NO_USER = "Pengguna tidak ditemukan."
+MSG_USERNAME_TAKEN = "Nama pengguna ini sudah dipakai. Pilih nama lain."
+MSG_SELF = "Perubahan ini untuk akun Anda sendiri harus dilakukan oleh admin lain."
+MSG_LAST_ADMIN = "Harus ada sedikitnya satu admin aktif. Jadikan pengguna lain admin dulu."
 
 
 def hash_password(password: str) -> str:
@@ -46,37 +67,243 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _key_hash(scope: str, value: str) -> str:
+    return hashlib.sha256(f"{scope}:{value}".encode()).hexdigest()
+
+
+def _iso(moment: float) -> str:
+    return datetime.fromtimestamp(moment, UTC).isoformat(timespec="seconds")
+
+
 @dataclass(frozen=True, slots=True)
 class Login:
     token: str
     user: User
+    notice: bool  # failed logins came before this one: the owner is shown them
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    retry_after_s: float  # 0: wrong name or password; more: throttled, try again then
+
+
+# -- Changes to users: one transaction each, shared by the admin pages and the CLI ---------
+
+
+def create_user_tx(
+    conn: sqlite3.Connection, actor: Actor, username: str, full_name: str, role: str,
+    password_hash: str,
+) -> int | None:
+    now = _iso(time.time())
+    user_id = store.insert_user(conn, username, full_name, password_hash, role, now)
+    if user_id is not None:
+        audit.record(conn, actor, audit.USER_CREATED, "user", str(user_id),
+                     f"{username}, peran {role}")
+    return user_id
+
+
+def _would_leave_no_admin(conn: sqlite3.Connection, target: Account, role: str | None,
+                          active: bool | None) -> bool:
+    if not (target.active and target.role == "admin"):
+        return False
+    demoted = (role is not None and role != "admin") or active is False
+    return demoted and store.active_admins(conn) <= 1
+
+
+def set_role_tx(
+    conn: sqlite3.Connection, actor: Actor, user_id: int, role: str, keep: str | None
+) -> str | None:
+    target = store.get_account(conn, user_id, time.time())
+    if target is None:
+        return MSG_NO_USER
+    if target.id == actor.user_id:
+        return MSG_SELF
+    if _would_leave_no_admin(conn, target, role, None):
+        return MSG_LAST_ADMIN
+    if target.role == role:
+        return None
+    ended = store.set_role(conn, user_id, role, keep)
+    audit.record(conn, actor, audit.USER_ROLE, "user", str(user_id),
+                 f"{target.role} → {role}; {ended} sesi diakhiri")
+    return None
+
+
+def reset_password_tx(
+    conn: sqlite3.Connection, actor: Actor, user_id: int, password_hash: str, keep: str | None
+) -> str | None:
+    target = store.get_account(conn, user_id, time.time())
+    if target is None:
+        return MSG_NO_USER
+    ended = store.reset_password(conn, user_id, password_hash, keep)
+    audit.record(conn, actor, audit.USER_PASSWORD, "user", str(user_id),
+                 f"{ended} sesi diakhiri")
+    return None
+
+
+def set_active_tx(
+    conn: sqlite3.Connection, actor: Actor, user_id: int, active: bool
+) -> str | None:
+    target = store.get_account(conn, user_id, time.time())
+    if target is None:
+        return MSG_NO_USER
+    if target.id == actor.user_id and not active:
+        return MSG_SELF
+    if _would_leave_no_admin(conn, target, None, active):
+        return MSG_LAST_ADMIN
+    if target.active == active:
+        return None
+    ended = store.set_active(conn, user_id, active)
+    if active:
+        audit.record(conn, actor, audit.USER_ENABLED, "user", str(user_id))
+    else:
+        audit.record(conn, actor, audit.USER_DISABLED, "user", str(user_id),
+                     f"{ended} sesi diakhiri")
+    return None
+
+
+def revoke_sessions_tx(
+    conn: sqlite3.Connection, actor: Actor, user_id: int, keep: str | None
+) -> str | None:
+    if store.get_account(conn, user_id, time.time()) is None:
+        return MSG_NO_USER
+    ended = store.delete_sessions(conn, user_id, keep)
+    audit.record(conn, actor, audit.USER_SESSIONS_REVOKED, "user", str(user_id),
+                 f"{ended} sesi diakhiri")
+    return None
+
+
+def new_user_problems(username: str, full_name: str, role: str, password: str
+                      ) -> dict[str, str]:
+    """Field -> message for a new user's form (empty when all is well)."""
+    problems = {
+        "username": username_problem(username),
+        "full_name": full_name_problem(full_name),
+        "role": role_problem(role),
+        "password": check_password(password, username),
+    }
+    return {field: message for field, message in problems.items() if message}
+
+
+class _KeyedLocks:
+    """One asyncio lock per key, kept only while someone holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def hold(self, key: str) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
 
 
 class Accounts:
-    def __init__(self, db: Database, idle_s: int, absolute_s: int) -> None:
+    def __init__(
+        self, db: Database, idle_s: int, absolute_s: int, account_policy: Policy,
+        client_policy: Policy, clock: Callable[[], float] = time.time,
+    ) -> None:
         self._db = db
         self.idle_s = idle_s
         self.absolute_s = absolute_s
+        self.account_policy = account_policy
+        self.client_policy = client_policy
+        self._clock = clock
         self._cache: dict[str, tuple[float, store.SessionRow]] = {}
+        # Attempts on one account, or from one client, run one at a time: parallel guesses
+        # cannot all read "not locked" before the first failure is counted.
+        self._locks = _KeyedLocks()
 
-    async def login(self, username: str, password: str, old_token: str | None) -> Login | None:
-        found = await self._db.read(store.credentials, username.strip())
-        stored = found[1] if found else _DUMMY_HASH
-        ok = await asyncio.to_thread(_verify, stored, password)
-        if not (ok and found):
-            return None
-        user = found[0]
-        if _hasher.check_needs_rehash(stored):
-            await self._db.write(store.set_password_hash, user.id, hash_password(password))
+    # -- Logging in ------------------------------------------------------------------------
+
+    async def login(
+        self, username: str, password: str, old_token: str | None, actor: Actor
+    ) -> Login | Refused:
+        name = username.strip()
+        account_key = _key_hash("account", name.casefold())
+        client_hash = _key_hash("client", client_key(actor.client or "unknown"))
+        async with self._locks.hold(account_key), self._locks.hold(client_hash):
+            now = self._clock()
+            account, client = await self._db.read(_two_buckets, account_key, client_hash)
+            wait = max(wait_s(account, now), wait_s(client, now))
+            if wait > 0:
+                return Refused(wait)
+            found = await self._db.read(store.credentials, name)
+            stored = found[1] if found else _DUMMY_HASH
+            ok = await asyncio.to_thread(_verify, stored, password)
+            if found and ok and found[2]:
+                return await self._succeed(found[0], stored, password, old_token, actor,
+                                           account_key, now)
+            return await self._db.write(self._fail_tx, found, actor, account_key, client_hash,
+                                        now)
+
+    def _fail_tx(
+        self, conn: sqlite3.Connection, found: tuple[User, str, bool] | None, actor: Actor,
+        account_key: str, client_hash: str, now: float,
+    ) -> Refused:
+        account, account_locked = record_failure(
+            buckets.get_bucket(conn, "account", account_key), now, self.account_policy)
+        client, client_locked = record_failure(
+            buckets.get_bucket(conn, "client", client_hash), now, self.client_policy)
+        buckets.put_bucket(conn, "account", account_key, account)
+        buckets.put_bucket(conn, "client", client_hash, client)
+        buckets.forget_before(conn, now - self.account_policy.forget_s)
+        user = found[0] if found else None
+        target_id = str(user.id) if user else None
+        if user is not None:
+            store.count_failed_login(conn, user.id, _iso(now), account_locked)
+        why = ("nama pengguna tidak dikenal" if found is None
+               else "akun nonaktif" if not found[2] else "kata sandi salah")
+        audit.record(conn, actor, audit.LOGIN_FAILED, "user" if user else None, target_id, why)
+        if account_locked:
+            minutes = round(wait_s(account, now) / 60, 1)
+            audit.record(conn, actor, audit.LOGIN_LOCKED, "user" if user else None, target_id,
+                         f"akun dikunci {minutes:g} menit"
+                         + ("" if user else " (nama pengguna tidak dikenal)"))
+        if client_locked:
+            minutes = round(wait_s(client, now) / 60, 1)
+            audit.record(conn, actor, audit.LOGIN_LOCKED, "client", actor.client,
+                         f"alamat klien dikunci {minutes:g} menit")
+        return Refused(max(wait_s(account, now), wait_s(client, now)))
+
+    async def _succeed(
+        self, user: User, stored: str, password: str, old_token: str | None, actor: Actor,
+        account_key: str, now: float,
+    ) -> Login:
+        rehash = hash_password(password) if _hasher.check_needs_rehash(stored) else None
         token = secrets.token_urlsafe(32)
-        now = time.time()
         old = token_hash(old_token) if old_token else None
         if old:
             self._cache.pop(old, None)
-        await self._db.write(
-            store.create_session, token_hash(token), user.id, now, now + self.absolute_s, old
-        )
-        return Login(token, user)
+        who = replace(actor, user_id=user.id, username=user.username)
+
+        def tx(conn: sqlite3.Connection) -> bool:
+            if rehash:
+                store.set_password_hash(conn, user.id, rehash)
+            buckets.delete_bucket(conn, "account", account_key)
+            notice = store.count_login(conn, user.id, _iso(now))
+            store.create_session(conn, token_hash(token), user.id, now, now + self.absolute_s,
+                                 old)
+            audit.record(conn, who, audit.LOGIN_OK, "user", str(user.id))
+            return notice
+
+        notice = await self._db.write(tx)
+        return Login(token, user, notice)
+
+    async def notices(self, user_id: int) -> list[LoginNotice]:
+        return await self._db.read(store.unseen_notices, user_id)
+
+    async def dismiss_notices(self, user_id: int) -> None:
+        await self._db.write(store.mark_notices_seen, user_id, _iso(self._clock()))
+
+    # -- Sessions --------------------------------------------------------------------------
 
     async def user_for(self, token: str | None) -> User | None:
         if not token or len(token) > 128:
@@ -104,8 +331,83 @@ class Accounts:
         self._cache[key] = (fetched, row)
         return row.user
 
-    async def logout(self, token: str | None) -> None:
+    async def logout(self, token: str | None, actor: Actor) -> None:
         if token:
             key = token_hash(token)
             self._cache.pop(key, None)
-            await self._db.write(store.delete_session, key)
+
+            def tx(conn: sqlite3.Connection) -> None:
+                store.delete_session(conn, key)
+                if actor.user_id is not None:
+                    audit.record(conn, actor, audit.LOGOUT, "user", str(actor.user_id))
+
+            await self._db.write(tx)
+
+    def _forget_user(self, user_id: int) -> None:
+        """Drop the user's cached sessions: the next request reads the database."""
+        for key in [k for k, (_, row) in self._cache.items() if row.user.id == user_id]:
+            del self._cache[key]
+
+    # -- Managing users (admin pages) ------------------------------------------------------
+
+    async def accounts(self) -> list[Account]:
+        return await self._db.read(store.list_accounts, time.time())
+
+    async def account(self, user_id: int) -> Account | None:
+        return await self._db.read(store.get_account, user_id, time.time())
+
+    async def recent_lockouts(self, limit: int = 20) -> list[AuditRow]:
+        return await self._db.read(audit_store.recent, (audit.LOGIN_LOCKED,), limit)
+
+    async def create_user(
+        self, actor: Actor, username: str, full_name: str, role: str, password: str
+    ) -> int | dict[str, str]:
+        """The new user's id, or field -> message."""
+        problems = new_user_problems(username, full_name, role, password)
+        if problems:
+            return problems
+        password_hash = await asyncio.to_thread(hash_password, password)
+        user_id = await self._db.write(create_user_tx, actor, username, full_name.strip(),
+                                       role, password_hash)
+        return user_id if user_id is not None else {"username": MSG_USERNAME_TAKEN}
+
+    async def set_role(self, actor: Actor, user_id: int, role: str, keep_token: str | None
+                       ) -> str | None:
+        if role not in ROLE_LABELS:
+            return role_problem(role)
+        keep = token_hash(keep_token) if keep_token else None
+        problem = await self._db.write(set_role_tx, actor, user_id, role, keep)
+        self._forget_user(user_id)
+        return problem
+
+    async def reset_password(self, actor: Actor, user_id: int, password: str,
+                             keep_token: str | None) -> str | None:
+        target = await self.account(user_id)
+        if target is None:
+            return MSG_NO_USER
+        problem = check_password(password, target.username)
+        if problem:
+            return problem
+        password_hash = await asyncio.to_thread(hash_password, password)
+        keep = token_hash(keep_token) if keep_token else None
+        problem = await self._db.write(reset_password_tx, actor, user_id, password_hash, keep)
+        self._forget_user(user_id)
+        return problem
+
+    async def set_active(self, actor: Actor, user_id: int, active: bool) -> str | None:
+        problem = await self._db.write(set_active_tx, actor, user_id, active)
+        self._forget_user(user_id)
+        return problem
+
+    async def revoke_sessions(self, actor: Actor, user_id: int, keep_token: str | None
+                              ) -> str | None:
+        keep = token_hash(keep_token) if keep_token else None
+        problem = await self._db.write(revoke_sessions_tx, actor, user_id, keep)
+        self._forget_user(user_id)
+        return problem
+
+
+def _two_buckets(conn: sqlite3.Connection, account_key: str, client_hash: str
+                 ) -> tuple[Bucket, Bucket]:
+    return (buckets.get_bucket(conn, "account", account_key),
+            buckets.get_bucket(conn, "client", client_hash))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.db.connection import Database
+from app.domain.throttle import Policy
 from app.notify.service import NotifyService
 from app.oss.desk import OperatorDesk
 from app.oss.forwarder import kbli_title
@@ -47,7 +48,11 @@ class Services:
         return cls(
             settings=settings,
             db=db,
-            accounts=Accounts(db, settings.session_idle_s, settings.session_absolute_s),
+            accounts=Accounts(
+                db, settings.session_idle_s, settings.session_absolute_s,
+                account_policy=_login_policy(settings, settings.login_account_failures),
+                client_policy=_login_policy(settings, settings.login_client_failures),
+            ),
             intake=intake,
             kbli=kbli,
             regions=regions,
@@ -62,3 +67,9 @@ class Services:
             ),
             notify=NotifyService(settings, db, settings.resolved_secret_key()),
         )
+
+
+def _login_policy(settings: Settings, max_failures: int) -> Policy:
+    return Policy(max_failures=max_failures, window_s=settings.login_window_s,
+                  lock_base_s=settings.login_lock_base_s, lock_cap_s=settings.login_lock_cap_s,
+                  forget_s=settings.login_forget_s)

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from tests.support import (
+    ADMIN,
     OFFICER,
     ServerProcess,
     application,
@@ -147,14 +148,19 @@ def test_officer_pages_redirect_anonymous_visitors_to_login(server: ServerProces
     assert response.headers["location"] == "/masuk?next=/petugas/daftar"
 
 
-UNSAFE_FORM_ROUTES = ["/masuk", "/keluar", "/petugas/daftar", "/cek", "/tema"]
+UNSAFE_FORM_ROUTES = ["/masuk", "/keluar", "/petugas/daftar", "/cek", "/tema",
+                      "/masuk/pemberitahuan", "/admin/pengguna", "/admin/pengguna/1/peran",
+                      "/admin/pengguna/1/kata-sandi", "/admin/pengguna/1/nonaktifkan",
+                      "/admin/pengguna/1/aktifkan", "/admin/pengguna/1/cabut-sesi"]
 
 
 @pytest.mark.parametrize("path", UNSAFE_FORM_ROUTES)
 def test_unsafe_form_routes_reject_requests_without_csrf_token(
     server: ServerProcess, path: str
 ) -> None:
-    http = officer_client(server.url)
+    # An admin for the admin routes: an officer's 403 there would come from the role guard.
+    http = client(server.url)
+    assert login(http, *(ADMIN if path.startswith("/admin") else OFFICER)).status_code == 303
     response = http.post(path, data={"username": "x", "password": "y", "kode": "x"})
     assert response.status_code == 403
     forged = http.post(path, data={"_csrf_token": "0" * 64})

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.support import ROOT
 
 
@@ -37,6 +39,11 @@ def test_create_user_and_seed_demo(tmp_path: Path) -> None:
     assert created.returncode == 0, created.stderr
     short = run(tmp_path, "create-user", "budi", "--name", "Budi", JBM_NEW_PASSWORD="pendek")
     assert short.returncode == 2
+    assert "minimal 12 karakter" in short.stderr
+    common = run(tmp_path, "create-user", "budi", "--name", "Budi",
+                 JBM_NEW_PASSWORD="password123456")
+    assert common.returncode == 2
+    assert "terlalu umum" in common.stderr
     seeded = run(tmp_path, "seed-demo")
     assert "petugas / petugas-blitar" in seeded.stdout
     conn = sqlite3.connect(tmp_path / "jbm.sqlite3")
@@ -95,3 +102,89 @@ def test_seed_demo_is_refused_on_an_https_server(tmp_path: Path) -> None:
     assert "seed-demo ditolak" in refused.stderr and "create-user" in refused.stderr
     assert "petugas-blitar" not in refused.stdout
     assert not (tmp_path / "jbm.sqlite3").exists()
+
+
+def test_user_commands_end_sessions_and_are_audited(tmp_path: Path) -> None:
+    assert run(tmp_path, "seed-demo").returncode == 0
+    assert run(tmp_path, "create-user", "dewi", "--name", "Dewi", "--role", "oss_operator",
+               JBM_NEW_PASSWORD="rahasia-panjang").returncode == 0
+    db = tmp_path / "jbm.sqlite3"
+
+    def query(sql: str, *params: object) -> list[tuple[object, ...]]:
+        conn = sqlite3.connect(db)
+        try:
+            with conn:
+                return conn.execute(sql, params).fetchall()
+        finally:
+            conn.close()
+
+    def sign_in() -> None:  # a session as a login leaves it
+        query("INSERT INTO sessions SELECT hex(randomblob(32)), id, 0, 0, 9e9 FROM users"
+              " WHERE username = 'dewi'")
+
+    def sessions() -> int:
+        return query("SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id"
+                     " WHERE u.username = 'dewi'")[0][0]
+
+    sign_in()
+    sign_in()
+    assert run(tmp_path, "user", "revoke-sessions", "dewi").returncode == 0
+    assert sessions() == 0
+    sign_in()
+    assert run(tmp_path, "user", "set-role", "dewi", "mitra").returncode == 0
+    assert sessions() == 0
+    sign_in()
+    weak = run(tmp_path, "user", "set-password", "dewi", JBM_NEW_PASSWORD="dewi")
+    assert weak.returncode == 2 and sessions() == 1
+    before = query("SELECT password_hash FROM users WHERE username = 'dewi'")
+    assert run(tmp_path, "user", "set-password", "dewi",
+               JBM_NEW_PASSWORD="jalan-raya-wlingi").returncode == 0
+    assert sessions() == 0
+    assert query("SELECT password_hash FROM users WHERE username = 'dewi'") != before
+    sign_in()
+    assert run(tmp_path, "user", "disable", "dewi").returncode == 0
+    assert sessions() == 0
+    assert query("SELECT role, active FROM users WHERE username = 'dewi'") == [("mitra", 0)]
+    assert run(tmp_path, "user", "enable", "dewi").returncode == 0
+    assert query("SELECT active FROM users WHERE username = 'dewi'") == [(1,)]
+
+    unknown = run(tmp_path, "user", "disable", "tidak-ada")
+    assert unknown.returncode == 1 and "tidak ditemukan" in unknown.stderr
+    last_admin = run(tmp_path, "user", "disable", "admin")
+    assert last_admin.returncode == 1 and "satu admin aktif" in last_admin.stderr
+    assert query("SELECT active FROM users WHERE username = 'admin'") == [(1,)]
+
+    actions = [row[0] for row in query(
+        "SELECT route FROM audit_log WHERE target_id ="
+        " (SELECT CAST(id AS TEXT) FROM users WHERE username = 'dewi') ORDER BY id")]
+    assert actions == ["python -m app create-user", "python -m app user revoke-sessions",
+                       "python -m app user set-role", "python -m app user set-password",
+                       "python -m app user disable", "python -m app user enable"]
+
+
+def test_migration_0006_keeps_users_sessions_and_push_links(tmp_path: Path,
+                                                           monkeypatch) -> None:
+    """The users table is rebuilt for the new roles; nothing that refers to it is lost."""
+    from app.db import connection
+
+    every = connection._migrations()
+    monkeypatch.setattr(connection, "_migrations", lambda: [m for m in every if m[0] < 6])
+    conn = connection.open_sync(tmp_path / "old.sqlite3")
+    connection.migrate(conn)
+    conn.execute("INSERT INTO users (username, full_name, password_hash, role, created_at)"
+                 " VALUES ('lama', 'Lama', 'h', 'officer', '2025-01-01')")
+    conn.execute("INSERT INTO sessions VALUES ('t', 1, 0, 0, 9e9)")
+    conn.execute("INSERT INTO push_subscriptions (endpoint, p256dh, auth, created_at)"
+                 " VALUES ('https://push.example/1', 'k', 'a', '2025-01-01')")
+    conn.execute("INSERT INTO push_links (subscription_id, user_id, created_at)"
+                 " VALUES (1, 1, '2025-01-01')")
+    monkeypatch.setattr(connection, "_migrations", lambda: every)
+    assert "0006_accounts_audit.sql" in connection.migrate(conn)
+    assert conn.execute("SELECT count(*) FROM sessions").fetchone()[0] == 1
+    assert conn.execute("SELECT count(*) FROM push_links").fetchone()[0] == 1
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    conn.execute("UPDATE users SET role = 'dpo'")
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute("UPDATE users SET role = 'raja'")
+    conn.close()

@@ -1,0 +1,180 @@
+"""Admin pages for people: users (create, role, password, disable, sessions) and the audit log."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Controller, Request, get, post
+
+from app.clock import WIB
+from app.db.audit import AuditFilter
+from app.domain.passwords import MAX_LENGTH as PASSWORD_MAX
+from app.domain.users import ROLE_LABELS
+from app.routes.pages import render, see_other
+from app.security import actor_of, require_admin, services_of
+from app.services import audit
+
+MSG_PASSWORDS_DIFFER = "Kedua kata sandi tidak sama. Ketik ulang."
+MSG_BAD_DATE = "Tanggal tidak sah. Pakai format tahun-bulan-tanggal, misalnya 2025-07-31."
+# Shown after a change (the key is in the redirect, never the text).
+DONE = {
+    "dibuat": "Pengguna sudah dibuat.",
+    "peran": "Peran sudah diubah. Sesi pengguna ini diakhiri; ia perlu masuk lagi.",
+    "sandi": "Kata sandi sudah diatur ulang. Sesi pengguna ini diakhiri.",
+    "nonaktif": "Pengguna sudah dinonaktifkan dan semua sesinya diakhiri.",
+    "aktif": "Pengguna sudah diaktifkan lagi.",
+    "sesi": "Semua sesi pengguna ini sudah dicabut.",
+}
+AUDIT_PAGE_SIZE = 50
+
+
+def _field(form: Any, name: str, limit: int) -> str:
+    return str(form.get(name, ""))[:limit]
+
+
+def _own_token(request: Request[Any, Any, Any]) -> str | None:
+    return request.cookies.get(services_of(request).settings.session_cookie)
+
+
+class AdminUsersController(Controller):
+    path = "/admin/pengguna"
+    guards = [require_admin]  # noqa: RUF012
+    include_in_schema = False
+
+    async def _list(self, request: Request[Any, Any, Any], status_code: int = 200,
+                    **form: Any) -> Any:
+        accounts = services_of(request).accounts
+        users = await accounts.accounts()
+        lockouts = await accounts.recent_lockouts()
+        names = {str(u.id): u.username for u in users}
+        form.setdefault("values", {"role": "officer"})
+        form.setdefault("errors", {})
+        return render(request, "admin/users.html", status_code, users=users, lockouts=lockouts,
+                      names=names, roles=ROLE_LABELS, password_max=PASSWORD_MAX, **form)
+
+    async def _detail(self, request: Request[Any, Any, Any], user_id: int,
+                      status_code: int = 200, **context: Any) -> Any:
+        account = await services_of(request).accounts.account(user_id)
+        if account is None:
+            return render(request, "error.html", 404, message="Pengguna tidak ditemukan.",
+                          code=404)
+        context.setdefault("errors", {})
+        return render(request, "admin/user.html", status_code, account=account,
+                      roles=ROLE_LABELS, password_max=PASSWORD_MAX, **context)
+
+    @get("", name="admin_users")
+    async def users(self, request: Request[Any, Any, Any]) -> Any:
+        return await self._list(request)
+
+    @post("")
+    async def create(self, request: Request[Any, Any, Any]) -> Any:
+        form = await request.form()
+        values = {"username": _field(form, "username", 64).strip().lower(),
+                  "full_name": _field(form, "full_name", 200).strip(),
+                  "role": _field(form, "role", 20)}
+        password = _field(form, "password", PASSWORD_MAX + 1)
+        result = await services_of(request).accounts.create_user(
+            actor_of(request), values["username"], values["full_name"], values["role"],
+            password)
+        if isinstance(result, dict):
+            return await self._list(request, 422, values=values, errors=result)
+        return see_other(request, f"/admin/pengguna/{result}?selesai=dibuat")
+
+    @get("/{user_id:int}", name="admin_user")
+    async def user(self, request: Request[Any, Any, Any], user_id: int,
+                   selesai: str | None = None) -> Any:
+        return await self._detail(request, user_id, done=DONE.get(selesai or ""))
+
+    async def _after(self, request: Request[Any, Any, Any], user_id: int, problem: str | None,
+                     done: str, form: str) -> Any:
+        if problem:
+            return await self._detail(request, user_id, 422, errors={form: problem})
+        return see_other(request, f"/admin/pengguna/{user_id}?selesai={done}")
+
+    @post("/{user_id:int}/peran")
+    async def set_role(self, request: Request[Any, Any, Any], user_id: int) -> Any:
+        form = await request.form()
+        problem = await services_of(request).accounts.set_role(
+            actor_of(request), user_id, _field(form, "role", 20), _own_token(request))
+        return await self._after(request, user_id, problem, "peran", "role")
+
+    @post("/{user_id:int}/kata-sandi")
+    async def reset_password(self, request: Request[Any, Any, Any], user_id: int) -> Any:
+        form = await request.form()
+        password = _field(form, "password", PASSWORD_MAX + 1)
+        if password != _field(form, "password_again", PASSWORD_MAX + 1):
+            return await self._detail(request, user_id, 422,
+                                      errors={"password": MSG_PASSWORDS_DIFFER})
+        problem = await services_of(request).accounts.reset_password(
+            actor_of(request), user_id, password, _own_token(request))
+        return await self._after(request, user_id, problem, "sandi", "password")
+
+    @post("/{user_id:int}/nonaktifkan")
+    async def disable(self, request: Request[Any, Any, Any], user_id: int) -> Any:
+        problem = await services_of(request).accounts.set_active(actor_of(request), user_id,
+                                                                 False)
+        return await self._after(request, user_id, problem, "nonaktif", "active")
+
+    @post("/{user_id:int}/aktifkan")
+    async def enable(self, request: Request[Any, Any, Any], user_id: int) -> Any:
+        problem = await services_of(request).accounts.set_active(actor_of(request), user_id,
+                                                                 True)
+        return await self._after(request, user_id, problem, "aktif", "active")
+
+    @post("/{user_id:int}/cabut-sesi")
+    async def revoke_sessions(self, request: Request[Any, Any, Any], user_id: int) -> Any:
+        problem = await services_of(request).accounts.revoke_sessions(
+            actor_of(request), user_id, _own_token(request))
+        return await self._after(request, user_id, problem, "sesi", "sessions")
+
+
+def _wib_day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _utc_bound(day: date) -> str:
+    return datetime.combine(day, time(), WIB).astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+class AdminAuditController(Controller):
+    path = "/admin/audit"
+    guards = [require_admin]  # noqa: RUF012
+    include_in_schema = False
+
+    @get("", name="admin_audit")
+    async def audit_log(
+        self, request: Request[Any, Any, Any], aksi: str = "", pengguna: str = "",
+        dari: str = "", sampai: str = "", halaman: int = 1,
+    ) -> Any:
+        aksi, pengguna, dari, sampai = aksi[:40], pengguna.strip()[:64], dari[:10], sampai[:10]
+        errors: dict[str, str] = {}
+        since = until = None
+        if dari:
+            day = _wib_day(dari)
+            if day is None:
+                errors["dari"] = MSG_BAD_DATE
+            else:
+                since = _utc_bound(day)
+        if sampai:
+            day = _wib_day(sampai)
+            if day is None:
+                errors["sampai"] = MSG_BAD_DATE
+            else:
+                until = _utc_bound(day + timedelta(days=1))
+        page = max(1, min(halaman, 10_000))
+        services = services_of(request)
+        rows, total = await audit.search(
+            services.db, AuditFilter(aksi or None, pengguna or None, since, until),
+            AUDIT_PAGE_SIZE, (page - 1) * AUDIT_PAGE_SIZE)
+        names = {str(u.id): u.username for u in await services.accounts.accounts()}
+        query = {"aksi": aksi, "pengguna": pengguna, "dari": dari, "sampai": sampai}
+        base = urlencode({k: v for k, v in query.items() if v})
+        pages = max(1, -(-total // AUDIT_PAGE_SIZE))
+        return render(request, "admin/audit.html", 422 if errors else 200, rows=rows,
+                      total=total, page=page, pages=pages, base=base, names=names,
+                      actions=audit.ACTION_LABELS, query=query, errors=errors)
