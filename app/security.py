@@ -38,10 +38,6 @@ CSP = "; ".join(
 PRIVATE_PREFIXES = ("/petugas", "/admin", "/api", "/cek", "/masuk")
 
 
-def services_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Services:
-    return connection.app.state.services
-
-
 def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> User | None:
     return connection.scope.get("state", {}).get("user")
 

@@ -10,10 +10,12 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
 
 from app.clock import WIB, utc_now
+from app.db.users import User
 from app.domain.throttle import retry_message
 from app.routes.pages import render, safe_next, see_other
-from app.security import actor_of, current_user, require_officer, services_of
-from app.services.accounts import Refused
+from app.security import Actor, current_user, require_officer
+from app.services.accounts import Accounts, Refused
+from app.settings import Settings
 
 MSG_BAD_LOGIN = "Nama pengguna atau kata sandi salah. Periksa lalu coba lagi."
 MSG_EMPTY = "Isi nama pengguna dan kata sandi."
@@ -31,7 +33,8 @@ class AuthController(Controller):
                       show_queue=True)
 
     @post("/masuk")
-    async def login(self, request: Request[Any, Any, Any]) -> Any:
+    async def login(self, request: Request[Any, Any, Any], accounts: Accounts, actor: Actor,
+                    settings: Settings) -> Any:
         form = await request.form()
         username = str(form.get("username", "")).strip()[:64]
         password = str(form.get("password", ""))[:256]
@@ -39,10 +42,8 @@ class AuthController(Controller):
         if not username or not password:
             return render(request, "auth/login.html", 422, next=target, username=username,
                           error=MSG_EMPTY, show_queue=True)
-        services = services_of(request)
-        settings = services.settings
         old = request.cookies.get(settings.session_cookie)
-        login = await services.accounts.login(username, password, old, actor_of(request))
+        login = await accounts.login(username, password, old, actor)
         if isinstance(login, Refused):
             if login.retry_after_s <= 0:
                 return render(request, "auth/login.html", 422, next=target, username=username,
@@ -69,30 +70,25 @@ class AuthController(Controller):
         return response
 
     @get(NOTICE_PATH, guards=[require_officer])
-    async def notice_page(self, request: Request[Any, Any, Any], next: str | None = None
-                          ) -> Any:
-        user = current_user(request)
-        assert user is not None
+    async def notice_page(self, request: Request[Any, Any, Any], accounts: Accounts,
+                          user: User, next: str | None = None) -> Any:
         target = safe_next(next, "/petugas")
-        notices = await services_of(request).accounts.notices(user.id)
+        notices = await accounts.notices(user.id)
         if not notices:
             return see_other(request, target)
         return render(request, "auth/notice.html", notices=notices, next=target)
 
     @post(NOTICE_PATH, guards=[require_officer])
-    async def notice_seen(self, request: Request[Any, Any, Any]) -> Any:
-        user = current_user(request)
-        assert user is not None
+    async def notice_seen(self, request: Request[Any, Any, Any], accounts: Accounts,
+                          user: User) -> Any:
         form = await request.form()
-        await services_of(request).accounts.dismiss_notices(user.id)
+        await accounts.dismiss_notices(user.id)
         return see_other(request, safe_next(str(form.get("next", "")), "/petugas"))
 
     @post("/keluar", name="logout")
-    async def logout(self, request: Request[Any, Any, Any]) -> Response[Any]:
-        services = services_of(request)
-        settings = services.settings
-        await services.accounts.logout(request.cookies.get(settings.session_cookie),
-                                       actor_of(request))
+    async def logout(self, request: Request[Any, Any, Any], accounts: Accounts, actor: Actor,
+                     settings: Settings) -> Response[Any]:
+        await accounts.logout(request.cookies.get(settings.session_cookie), actor)
         response = see_other(request, "/masuk")
         # Same attributes as when set: a __Host- cookie is only replaced by a Secure one.
         response.set_cookie(

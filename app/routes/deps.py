@@ -21,7 +21,8 @@ from app.oss.pages import OssPages
 from app.oss.service import OssService
 from app.reference.kbli import KbliCatalog
 from app.reference.regions import Regions
-from app.security import current_user
+from app.security import Actor, actor_of, current_user
+from app.services.accounts import Accounts
 from app.services.container import Services
 from app.services.intake import IntakeService
 from app.settings import Settings
@@ -36,6 +37,14 @@ async def _user(request: Request[Any, Any, Any]) -> User:
     if user is None:
         raise user_error(401, "unauthenticated", "Silakan masuk terlebih dahulu.")
     return user
+
+
+async def _actor(request: Request[Any, Any, Any]) -> Actor:
+    return actor_of(request)
+
+
+async def _accounts(services: Services) -> Accounts:
+    return services.accounts
 
 
 async def _settings(services: Services) -> Settings:
@@ -76,7 +85,8 @@ async def _oss_desk(services: Services) -> OperatorDesk:
 
 def dependencies() -> dict[str, Provide]:
     providers = {
-        "services": _services, "user": _user, "settings": _settings, "db": _db,
+        "services": _services, "user": _user, "actor": _actor, "accounts": _accounts,
+        "settings": _settings, "db": _db,
         "intake": _intake, "regions": _regions, "kbli": _kbli, "notify": _notify,
         "oss": _oss, "oss_pages": _oss_pages, "oss_desk": _oss_desk,
     }

@@ -8,13 +8,16 @@ from urllib.parse import urlencode
 
 from litestar import Controller, Request, get, post
 
-from app.clock import WIB
+from app.clock import WIB, iso
 from app.db.audit import AuditFilter
+from app.db.connection import Database
 from app.domain.passwords import MAX_LENGTH as PASSWORD_MAX
 from app.domain.users import ROLE_LABELS
 from app.routes.pages import render, see_other
-from app.security import actor_of, require_admin, services_of
+from app.security import Actor, require_admin
 from app.services import audit
+from app.services.accounts import Accounts
+from app.settings import Settings
 
 MSG_PASSWORDS_DIFFER = "Kedua kata sandi tidak sama. Ketik ulang."
 MSG_BAD_DATE = "Tanggal tidak sah. Pakai format tahun-bulan-tanggal, misalnya 2025-07-31."
@@ -34,8 +37,8 @@ def _field(form: Any, name: str, limit: int) -> str:
     return str(form.get(name, ""))[:limit]
 
 
-def _own_token(request: Request[Any, Any, Any]) -> str | None:
-    return request.cookies.get(services_of(request).settings.session_cookie)
+def _own_token(request: Request[Any, Any, Any], settings: Settings) -> str | None:
+    return request.cookies.get(settings.session_cookie)
 
 
 class AdminUsersController(Controller):
@@ -43,9 +46,8 @@ class AdminUsersController(Controller):
     guards = [require_admin]  # noqa: RUF012
     include_in_schema = False
 
-    async def _list(self, request: Request[Any, Any, Any], status_code: int = 200,
-                    **form: Any) -> Any:
-        accounts = services_of(request).accounts
+    async def _list(self, request: Request[Any, Any, Any], accounts: Accounts,
+                    status_code: int = 200, **form: Any) -> Any:
         users = await accounts.accounts()
         lockouts = await accounts.recent_lockouts()
         names = {str(u.id): u.username for u in users}
@@ -54,9 +56,9 @@ class AdminUsersController(Controller):
         return render(request, "admin/users.html", status_code, users=users, lockouts=lockouts,
                       names=names, roles=ROLE_LABELS, password_max=PASSWORD_MAX, **form)
 
-    async def _detail(self, request: Request[Any, Any, Any], user_id: int,
+    async def _detail(self, request: Request[Any, Any, Any], accounts: Accounts, user_id: int,
                       status_code: int = 200, **context: Any) -> Any:
-        account = await services_of(request).accounts.account(user_id)
+        account = await accounts.account(user_id)
         if account is None:
             return render(request, "error.html", 404, message="Pengguna tidak ditemukan.",
                           code=404)
@@ -65,69 +67,75 @@ class AdminUsersController(Controller):
                       roles=ROLE_LABELS, password_max=PASSWORD_MAX, **context)
 
     @get("", name="admin_users")
-    async def users(self, request: Request[Any, Any, Any]) -> Any:
-        return await self._list(request)
+    async def users(self, request: Request[Any, Any, Any], accounts: Accounts) -> Any:
+        return await self._list(request, accounts)
 
     @post("")
-    async def create(self, request: Request[Any, Any, Any]) -> Any:
+    async def create(self, request: Request[Any, Any, Any], accounts: Accounts,
+                     actor: Actor) -> Any:
         form = await request.form()
         values = {"username": _field(form, "username", 64).strip().lower(),
                   "full_name": _field(form, "full_name", 200).strip(),
                   "role": _field(form, "role", 20)}
         password = _field(form, "password", PASSWORD_MAX + 1)
-        result = await services_of(request).accounts.create_user(
-            actor_of(request), values["username"], values["full_name"], values["role"],
+        result = await accounts.create_user(
+            actor, values["username"], values["full_name"], values["role"],
             password)
         if isinstance(result, dict):
-            return await self._list(request, 422, values=values, errors=result)
+            return await self._list(request, accounts, 422, values=values, errors=result)
         return see_other(request, f"/admin/pengguna/{result}?selesai=dibuat")
 
     @get("/{user_id:int}", name="admin_user")
-    async def user(self, request: Request[Any, Any, Any], user_id: int,
+    async def user(self, request: Request[Any, Any, Any], user_id: int, accounts: Accounts,
                    selesai: str | None = None) -> Any:
-        return await self._detail(request, user_id, done=DONE.get(selesai or ""))
+        return await self._detail(request, accounts, user_id, done=DONE.get(selesai or ""))
 
-    async def _after(self, request: Request[Any, Any, Any], user_id: int, problem: str | None,
-                     done: str, form: str) -> Any:
+    async def _after(self, request: Request[Any, Any, Any], accounts: Accounts, user_id: int,
+                     problem: str | None, done: str, form: str) -> Any:
         if problem:
-            return await self._detail(request, user_id, 422, errors={form: problem})
+            return await self._detail(request, accounts, user_id, 422, errors={form: problem})
         return see_other(request, f"/admin/pengguna/{user_id}?selesai={done}")
 
     @post("/{user_id:int}/peran")
-    async def set_role(self, request: Request[Any, Any, Any], user_id: int) -> Any:
+    async def set_role(self, request: Request[Any, Any, Any], user_id: int,
+                       accounts: Accounts, actor: Actor, settings: Settings) -> Any:
         form = await request.form()
-        problem = await services_of(request).accounts.set_role(
-            actor_of(request), user_id, _field(form, "role", 20), _own_token(request))
-        return await self._after(request, user_id, problem, "peran", "role")
+        problem = await accounts.set_role(
+            actor, user_id, _field(form, "role", 20), _own_token(request, settings))
+        return await self._after(request, accounts, user_id, problem, "peran", "role")
 
     @post("/{user_id:int}/kata-sandi")
-    async def reset_password(self, request: Request[Any, Any, Any], user_id: int) -> Any:
+    async def reset_password(self, request: Request[Any, Any, Any], user_id: int,
+                             accounts: Accounts, actor: Actor, settings: Settings) -> Any:
         form = await request.form()
         password = _field(form, "password", PASSWORD_MAX + 1)
         if password != _field(form, "password_again", PASSWORD_MAX + 1):
-            return await self._detail(request, user_id, 422,
+            return await self._detail(request, accounts, user_id, 422,
                                       errors={"password": MSG_PASSWORDS_DIFFER})
-        problem = await services_of(request).accounts.reset_password(
-            actor_of(request), user_id, password, _own_token(request))
-        return await self._after(request, user_id, problem, "sandi", "password")
+        problem = await accounts.reset_password(
+            actor, user_id, password, _own_token(request, settings))
+        return await self._after(request, accounts, user_id, problem, "sandi", "password")
 
     @post("/{user_id:int}/nonaktifkan")
-    async def disable(self, request: Request[Any, Any, Any], user_id: int) -> Any:
-        problem = await services_of(request).accounts.set_active(actor_of(request), user_id,
+    async def disable(self, request: Request[Any, Any, Any], user_id: int,
+                      accounts: Accounts, actor: Actor, settings: Settings) -> Any:
+        problem = await accounts.set_active(actor, user_id,
                                                                  False)
-        return await self._after(request, user_id, problem, "nonaktif", "active")
+        return await self._after(request, accounts, user_id, problem, "nonaktif", "active")
 
     @post("/{user_id:int}/aktifkan")
-    async def enable(self, request: Request[Any, Any, Any], user_id: int) -> Any:
-        problem = await services_of(request).accounts.set_active(actor_of(request), user_id,
+    async def enable(self, request: Request[Any, Any, Any], user_id: int,
+                     accounts: Accounts, actor: Actor, settings: Settings) -> Any:
+        problem = await accounts.set_active(actor, user_id,
                                                                  True)
-        return await self._after(request, user_id, problem, "aktif", "active")
+        return await self._after(request, accounts, user_id, problem, "aktif", "active")
 
     @post("/{user_id:int}/cabut-sesi")
-    async def revoke_sessions(self, request: Request[Any, Any, Any], user_id: int) -> Any:
-        problem = await services_of(request).accounts.revoke_sessions(
-            actor_of(request), user_id, _own_token(request))
-        return await self._after(request, user_id, problem, "sesi", "sessions")
+    async def revoke_sessions(self, request: Request[Any, Any, Any], user_id: int,
+                              accounts: Accounts, actor: Actor, settings: Settings) -> Any:
+        problem = await accounts.revoke_sessions(
+            actor, user_id, _own_token(request, settings))
+        return await self._after(request, accounts, user_id, problem, "sesi", "sessions")
 
 
 def _wib_day(value: str) -> date | None:
@@ -138,7 +146,7 @@ def _wib_day(value: str) -> date | None:
 
 
 def _utc_bound(day: date) -> str:
-    return datetime.combine(day, time(), WIB).astimezone(UTC).isoformat(timespec="milliseconds")
+    return iso(datetime.combine(day, time(), WIB).astimezone(UTC))
 
 
 class AdminAuditController(Controller):
@@ -149,7 +157,7 @@ class AdminAuditController(Controller):
     @get("", name="admin_audit")
     async def audit_log(
         self, request: Request[Any, Any, Any], aksi: str = "", pengguna: str = "",
-        dari: str = "", sampai: str = "", halaman: int = 1,
+        dari: str = "", sampai: str = "", halaman: int = 1, *, db: Database, accounts: Accounts,
     ) -> Any:
         aksi, pengguna, dari, sampai = aksi[:40], pengguna.strip()[:64], dari[:10], sampai[:10]
         errors: dict[str, str] = {}
@@ -167,11 +175,10 @@ class AdminAuditController(Controller):
             else:
                 until = _utc_bound(day + timedelta(days=1))
         page = max(1, min(halaman, 10_000))
-        services = services_of(request)
         rows, total = await audit.search(
-            services.db, AuditFilter(aksi or None, pengguna or None, since, until),
+            db, AuditFilter(aksi or None, pengguna or None, since, until),
             AUDIT_PAGE_SIZE, (page - 1) * AUDIT_PAGE_SIZE)
-        names = {str(u.id): u.username for u in await services.accounts.accounts()}
+        names = {str(u.id): u.username for u in await accounts.accounts()}
         query = {"aksi": aksi, "pengguna": pengguna, "dari": dari, "sampai": sampai}
         base = urlencode({k: v for k, v in query.items() if v})
         pages = max(1, -(-total // AUDIT_PAGE_SIZE))
