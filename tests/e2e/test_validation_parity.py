@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
+import httpx
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -332,8 +333,6 @@ def test_the_phone_says_what_the_server_says_for_drawn_cases(phone_page: Any) ->
 
 
 def test_the_served_validator_carries_the_servers_rules(server: ServerProcess) -> None:
-    import httpx
-
     source = httpx.get(f"{server.url}/sw/validate.js").text
     prelude, _, rest = source.partition("\n")
     assert prelude == "self.JBM = self.JBM || {};"
