@@ -27,6 +27,7 @@ BODY_LENGTH = 6
 LENGTH = BODY_LENGTH + 1
 WEIGHTS: tuple[int, ...] = (7, 6, 5, 4, 3, 2, 1)  # the check character has weight 1
 _VALUE = {ch: i for i, ch in enumerate(ALPHABET)}
+_SYSTEM_RANDOM = secrets.SystemRandom()  # os.urandom underneath; no state to share
 _STRIP = str.maketrans("", "", " -_.\t\n\r\u00a0")
 
 MSG_EMPTY = "Kode pelacakan wajib diisi. Kode ada di bukti pendaftaran, misalnya ABC-DEFG."
@@ -55,7 +56,7 @@ def check_char(body: str) -> str:
 def new_tracking_code(rng: random.Random | secrets.SystemRandom | None = None) -> str:
     """A fresh random code (canonical form, no dash). Uses `secrets` unless given an rng."""
     # One draw for the whole body (one urandom call instead of one per character).
-    number = (rng or secrets.SystemRandom()).randrange(len(ALPHABET) ** BODY_LENGTH)
+    number = (rng or _SYSTEM_RANDOM).randrange(len(ALPHABET) ** BODY_LENGTH)
     digits = []
     for _ in range(BODY_LENGTH):
         number, digit = divmod(number, len(ALPHABET))

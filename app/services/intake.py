@@ -68,13 +68,18 @@ def parse_client_id(raw: object) -> str | None:
         return None
 
 
+# Built once: json.dumps with any option builds a new encoder on every call.
+# The hash's bytes must never change (it is stored: a phone's retry must still match).
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
+_ANSWER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def request_hash(data: ApplicationInput) -> str:
-    canonical = json.dumps(data.canonical(), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return hashlib.sha256(_CANONICAL.encode(data.canonical()).encode()).hexdigest()
 
 
 def _dumps(body: Mapping[str, object]) -> str:
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    return _ANSWER.encode(body)
 
 
 class IntakeService:
