@@ -84,6 +84,7 @@ class NewApplication:
 class InsertOutcome:
     kind: Literal["created", "replay", "conflict"]
     response_json: str
+    tracking_code: str  # the stored application's (for a conflict: the first one's)
 
 
 def insert_batch(conn: sqlite3.Connection, items: Sequence[NewApplication]) -> list[InsertOutcome]:
@@ -94,17 +95,17 @@ def insert_batch(conn: sqlite3.Connection, items: Sequence[NewApplication]) -> l
     request hash replays the stored answer; with another hash it is a conflict and nothing
     is written. Duplicates inside ``items`` behave as if sent one after the other.
     """
-    known: dict[str, tuple[str, str]] = {}
+    known: dict[str, tuple[str, str, str]] = {}
     keys = list({item.client_id for item in items})
     for start in range(0, len(keys), _CHUNK):
         chunk = keys[start : start + _CHUNK]
         marks = ", ".join("?" * len(chunk))
         for row in conn.execute(
-            f"SELECT client_id, request_hash, response_json FROM applications"  # noqa: S608
-            f" WHERE client_id IN ({marks})",
+            f"SELECT client_id, request_hash, response_json, tracking_code"  # noqa: S608
+            f" FROM applications WHERE client_id IN ({marks})",
             chunk,
         ):
-            known[row[0]] = (row[1], row[2])
+            known[row[0]] = (row[1], row[2], row[3])
 
     next_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM applications").fetchone()[0]
     apps, history, outbox, outcomes = [], [], [], []
@@ -112,9 +113,9 @@ def insert_batch(conn: sqlite3.Connection, items: Sequence[NewApplication]) -> l
         seen = known.get(item.client_id)
         if seen is not None:
             same = seen[0] == item.request_hash
-            outcomes.append(InsertOutcome("replay" if same else "conflict", seen[1]))
+            outcomes.append(InsertOutcome("replay" if same else "conflict", seen[1], seen[2]))
             continue
-        known[item.client_id] = (item.request_hash, item.response_json)
+        known[item.client_id] = (item.request_hash, item.response_json, item.tracking_code)
         app_id = next_id
         next_id += 1
         apps.append(
@@ -125,7 +126,7 @@ def insert_batch(conn: sqlite3.Connection, items: Sequence[NewApplication]) -> l
         history.append((app_id, item.status, item.actor, item.status_reason, item.created_at))
         if item.send_to_oss:
             outbox.append((app_id, item.created_at, item.created_at))
-        outcomes.append(InsertOutcome("created", item.response_json))
+        outcomes.append(InsertOutcome("created", item.response_json, item.tracking_code))
 
     _insert_rows(conn, _INSERT_APPLICATION, apps)
     _insert_rows(conn, _INSERT_HISTORY, history)

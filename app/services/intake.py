@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import re
 import sqlite3
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -58,10 +59,15 @@ class _Pending:
     future: asyncio.Future[store.InsertOutcome]
 
 
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
 def parse_client_id(raw: object) -> str | None:
     """The client's UUID in canonical lower-case form, or None when it is not a UUID."""
     if not isinstance(raw, str) or len(raw) > 64:
         return None
+    if _CANONICAL_UUID.fullmatch(raw):  # what phones send: already canonical
+        return raw
     try:
         return str(uuid.UUID(raw.strip()))
     except ValueError:
@@ -165,9 +171,8 @@ class IntakeService:
         if outcome.kind == "conflict":
             body = {"id": client_id, "error": "idempotency_key_reused", "message": MSG_CONFLICT}
             return IntakeResult(409, _dumps(body))
-        code = json.loads(outcome.response_json)["tracking_code"]
         status_code = 201 if outcome.kind == "created" else 200
-        return IntakeResult(status_code, outcome.response_json, code)
+        return IntakeResult(status_code, outcome.response_json, outcome.tracking_code)
 
     def _invalid(self, client_id: str, errors: Mapping[str, str]) -> IntakeResult:
         body = {"id": client_id, "error": "invalid", "message": MSG_INVALID, "errors": errors}
