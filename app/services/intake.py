@@ -76,8 +76,8 @@ def parse_client_id(raw: object) -> str | None:
 
 # Built once: json.dumps with any option builds a new encoder on every call.
 # The hash's bytes must never change (it is stored: a phone's retry must still match).
-_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
-_ANSWER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), check_circular=False)
+_ANSWER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
 
 
 def request_hash(data: ApplicationInput) -> str:
