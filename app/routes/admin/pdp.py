@@ -111,7 +111,7 @@ class PdpController(Controller):
         if content is None:
             return await self._detail(request, db, request_id)
         return Response(
-            content=content, media_type="application/json",
+            content=content, media_type="application/json", status_code=200,
             headers={"Content-Disposition":
                      f'attachment; filename="paket-akses-permintaan-{request_id}.json"',
                      "Cache-Control": "no-store"})
