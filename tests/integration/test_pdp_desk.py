@@ -237,3 +237,7 @@ def test_future_receipt_time_is_refused(dpo: httpx.Client) -> None:
         "received_at": later.strftime("%Y-%m-%dT%H:%M")})
     assert response.status_code == 422 and "masa depan" in response.text
 
+
+
+def test_the_dpo_finds_the_desk_from_the_home_page(dpo: httpx.Client) -> None:
+    assert 'href="/admin/pdp"' in dpo.get("/petugas").text
