@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import json
 import logging
@@ -126,7 +127,9 @@ def parse_client_id(raw: object) -> str | None:
 
 # Built once: json.dumps with any option builds a new encoder on every call.
 # The hash's bytes must never change (it is stored: a phone's retry must still match).
-_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), check_circular=False)
+# ApplicationInput.canonical() is already in sorted key order, so sort_keys is not needed
+# for the same bytes (tests/unit/test_intake_answer.py holds the formula fixed).
+_CANONICAL = json.JSONEncoder(separators=(",", ":"), check_circular=False)
 _ANSWER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
 
 
@@ -136,6 +139,24 @@ def request_hash(data: ApplicationInput) -> str:
 
 def _dumps(body: Mapping[str, object]) -> str:
     return _ANSWER.encode(body)
+
+
+@functools.lru_cache(maxsize=64)
+def _answer_parts(status: Status, message: str, base_url: str) -> tuple[str, str, str]:
+    """The constant pieces of an accepted answer, JSON-encoded once."""
+    return (
+        f',"status":{_dumps(status.value)},"status_label":{_dumps(LABELS[status])}'
+        f',"message":{_dumps(message)},"receipt_url":"/petugas/permohonan/',
+        f'","status_url":{_dumps(base_url + "/cek?kode=")[:-1]}',
+        '"}',
+    )
+
+
+def answer_json(client_id: str, code: str, status: Status, message: str, base_url: str) -> str:
+    """The first answer to an accepted application, exactly as ``_dumps`` would write it:
+    the client id (a canonical UUID) and the code (its own alphabet) need no escaping."""
+    middle, url, end = _answer_parts(status, message, base_url)
+    return (f'{{"id":"{client_id}","tracking_code":"{code}"{middle}{code}{url}{code}{end}')
 
 
 class IntakeService:
@@ -273,16 +294,8 @@ class IntakeService:
     def _response(self, pending: _Pending, code: str) -> tuple[Status, str | None, str]:
         reason = pending.data.referral_reason
         status = Status.REFERRED_OFFICE if reason else Status.RECEIVED
-        body = {
-            "id": pending.client_id,
-            "tracking_code": code,
-            "status": status.value,
-            "status_label": LABELS[status],
-            "message": reason or MSG_RECEIVED,
-            "receipt_url": f"/petugas/permohonan/{code}",
-            "status_url": f"{self._base_url}/cek?kode={code}",
-        }
-        return status, reason, _dumps(body)
+        return status, reason, answer_json(pending.client_id, code, status, reason or MSG_RECEIVED,
+                                           self._base_url)
 
     def _row(self, pending: _Pending, now: datetime, now_iso: str) -> store.NewApplication:
         code = new_tracking_code()
