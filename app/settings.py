@@ -105,6 +105,9 @@ class Settings:
     retention_push_payload_days: float = 90.0  # receiveNIB pushes: NIK and payload blanked
     retention_whatsapp_days: float = 90.0  # WhatsApp hand-offs: who handed over blanked
     retention_push_links_days: float = 30.0  # citizens' push links after the application ended
+    # -- The car's rounds (docs/rounds.md) --------------------------------------------------
+    honor_rate: int = 75_000  # Rupiah per officer per round done (a year's own rate wins)
+    honor_evening_rate: int | None = None  # for evening rounds, when set
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -129,6 +132,8 @@ class Settings:
             **_backup_from_env(),
             **_login_from_env(),
             **_retention_from_env(),
+            honor_rate=int(_env("HONOR_RATE", "75000")),
+            honor_evening_rate=int(v) if (v := _optional("HONOR_EVENING_RATE")) else None,
         )
 
     @property

@@ -15,8 +15,11 @@ from app.pwa import AppShell, build_shell
 from app.reference.kbli import KbliCatalog
 from app.reference.regions import Regions
 from app.services.accounts import Accounts
+from app.services.honorarium import HonorService
 from app.services.intake import IntakeService
+from app.services.invitations import InvitationService
 from app.services.ratelimit import RateLimiter
+from app.services.rounds import RoundsService
 from app.settings import Settings
 from app.templating import asset_url_factory
 
@@ -35,6 +38,9 @@ class Services:
     oss_desk: OperatorDesk
     shell: AppShell
     notify: NotifyService
+    rounds: RoundsService
+    honor: HonorService
+    invitations: InvitationService
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -45,6 +51,8 @@ class Services:
         title = kbli_title(kbli)
         oss = OssService(settings, db, title)
         intake.on_requeued = oss.wake
+        notify = NotifyService(settings, db, settings.resolved_secret_key())
+        rounds = RoundsService(db, regions, kbli, notify)
         return cls(
             settings=settings,
             db=db,
@@ -65,7 +73,10 @@ class Services:
                 settings.static_dir, settings.sw_dir, settings.templates_dir,
                 asset_url_factory(settings.static_dir), settings.shell_salt,
             ),
-            notify=NotifyService(settings, db, settings.resolved_secret_key()),
+            notify=notify,
+            rounds=rounds,
+            honor=HonorService(settings, db),
+            invitations=InvitationService(db, rounds),
         )
 
 
