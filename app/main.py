@@ -17,18 +17,22 @@ from litestar.template.config import TemplateConfig
 
 from app import templating
 from app.db.connection import migrate_path
+from app.routes.admin.jadwal import AdminJadwalController
 from app.routes.admin.oss import AdminOssController
 from app.routes.admin.pdp import PdpController
 from app.routes.admin.pengguna import AdminAuditController, AdminUsersController
 from app.routes.admin.pesan_whatsapp import PesanWhatsappController
+from app.routes.admin.undangan import AdminUndanganController
 from app.routes.api.applications import ApplicationsApi
 from app.routes.api.oss import PiaController
 from app.routes.api.push import NotifyApi
 from app.routes.auth import AuthController
 from app.routes.citizen.cek import CitizenController
+from app.routes.citizen.undang import UndangController
 from app.routes.deps import dependencies
 from app.routes.errors import handle_exception
 from app.routes.petugas.hp import HpController
+from app.routes.petugas.jadwal import JadwalPetugasController
 from app.routes.petugas.oss_tugas import OssTugasController
 from app.routes.petugas.permohonan import PermohonanController
 from app.routes.petugas.ringkasan import RingkasanController
@@ -91,6 +95,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AdminOssController,
             PesanWhatsappController,
             PdpController,
+            AdminJadwalController,
+            AdminUndanganController,
+            UndangController,
+            JadwalPetugasController,
             create_static_files_router(
                 path="/static",
                 directories=[settings.static_dir],

@@ -28,6 +28,7 @@ from app.routes.pages import is_htmx, render, see_other
 from app.routes.pwa import SHELL_CACHE
 from app.security import require_officer
 from app.services.intake import MSG_CONFLICT, IntakeService
+from app.services.rounds import RoundsService
 from app.settings import Settings
 
 
@@ -60,9 +61,11 @@ class PermohonanController(Controller):
     include_in_schema = False
 
     @get("/", name="petugas")
-    async def home(self, request: Request[Any, Any, Any], db: Database, user: User) -> Any:
+    async def home(self, request: Request[Any, Any, Any], db: Database, user: User,
+                   rounds: RoundsService) -> Any:
         rows = await db.read(store.for_officer_on_day, user.id, wib_today().isoformat())
-        return render(request, "petugas/home.html", applications=rows, today=wib_today())
+        return render(request, "petugas/home.html", applications=rows, today=wib_today(),
+                      my_rounds=await rounds.upcoming_for(user.id))
 
     # -- the capture form ----------------------------------------------------------------
     @get("/daftar", name="daftar")
