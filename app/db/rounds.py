@@ -269,7 +269,8 @@ def update_round(conn: sqlite3.Connection, round_id: int, value: RoundInput, act
     _set_agencies(conn, round_id, value.agency_ids)
     detail: dict[str, object] = {"fields": changed}
     if {"day", "start_time", "end_time"} & set(changed):
-        detail["from"] = row_label(row).rsplit(", ", 1)[0]
+        detail["from"] = when_text(date.fromisoformat(row["day"]), _time(row["start_time"]),
+                                   _time(row["end_time"]))
         detail["to"] = when_text(value.day, value.start, value.end)
     _record(conn, round_id, now, actor, "edit", detail)
     return changed

@@ -5,6 +5,7 @@ and a round's report. Conflicts are checked inside each write transaction (app/d
 
 from __future__ import annotations
 
+import json
 import secrets
 import sqlite3
 import time as clock
@@ -110,7 +111,7 @@ class RoundsService:
         def read(conn: sqlite3.Connection) -> dict[str, Any]:
             return {"agencies": store.round_agency_names(conn, round_id),
                     "officers": store.round_officers(conn, round_id),
-                    "history": store.history(conn, round_id),
+                    "history": [history_entry(h) for h in store.history(conn, round_id)],
                     "car": next((c for c in store.cars(conn) if c["id"] == row["car_id"]), None),
                     "pool": store.candidates(conn, round_id),
                     "all_officers": store.officers(conn)}
@@ -384,6 +385,32 @@ class RoundsService:
             entry = self.kbli.get(code)
             return entry.section if entry else None
         return tally(rows, section_of)
+
+
+FIELD_NAMES = {"day": "tanggal", "start_time": "jam mulai", "end_time": "jam selesai",
+               "kecamatan": "kecamatan", "desa": "desa", "place": "tempat", "lat": "titik peta",
+               "lng": "titik peta", "car_id": "mobil", "quota": "kuota", "note": "catatan",
+               "agencies": "instansi"}
+
+
+def history_entry(row: sqlite3.Row) -> dict[str, str]:
+    """A history row as people read it."""
+    action, detail = row["action"], row["detail"]
+    text = detail or ""
+    if detail and action in ("create", "edit", "draw", "swap"):
+        data = json.loads(detail)
+        if action == "create":
+            text = data["when"]
+        elif action == "edit":
+            names = dict.fromkeys(FIELD_NAMES.get(f, f) for f in data["fields"])
+            text = "Diubah: " + ", ".join(names)
+            if "to" in data:
+                text += f". Dipindah dari {data['from']} ke {data['to']}"
+        elif action == "draw":
+            text = f"Undian dengan seed {data['seed']}, {data['n']} petugas"
+        else:
+            text = f"{data['out_name']} diganti {data['in_name']}: {data['reason']}"
+    return {"at": row["at"], "actor": row["actor"], "action": action, "text": text}
 
 
 def month_grid(year: int, month: int) -> list[list[date | None]]:
