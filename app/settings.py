@@ -105,7 +105,7 @@ class Settings:
     retention_push_payload_days: float = 90.0  # receiveNIB pushes: NIK and payload blanked
     retention_whatsapp_days: float = 90.0  # WhatsApp hand-offs: who handed over blanked
     retention_push_links_days: float = 30.0  # citizens' push links after the application ended
-    # -- The car's rounds (docs/rounds.md) --------------------------------------------------
+    # -- The car's rounds: honorarium (app/services/honorarium.py) ---------------------
     honor_rate: int = 75_000  # Rupiah per officer per round done (a year's own rate wins)
     honor_evening_rate: int | None = None  # for evening rounds, when set
 
