@@ -12,7 +12,7 @@ from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.db.audit import Actor
-from app.domain.forwarded import client_host, forwarded_chain
+from app.domain.forwarded import client_host, forwarded_chain, networks
 from app.http_errors import user_error
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def client_address(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
         return peer
     header = settings.forwarded_header
     chain = forwarded_chain(header, connection.headers.getall(header, []))
-    return client_host(peer, chain, settings.trusted_proxies)
+    return client_host(peer, chain, networks(settings.trusted_proxies))
 
 
 def actor_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Actor:

@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from app.domain.forwarded import HEADERS as FORWARDED_HEADERS
-from app.domain.forwarded import Network, parse_networks
+from app.domain.forwarded import parse_networks
 from app.domain.push_endpoint import DEFAULT_ALLOWED_HOSTS, EndpointPolicy
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -46,7 +46,7 @@ class Settings:
     # changes the service-worker version without changing files (tests of app updates)
     shell_salt: str = ""
     # -- Client identity behind a reverse proxy (app/domain/forwarded.py) ----------------
-    trusted_proxies: tuple[Network, ...] = ()  # default: trust no forwarding header
+    trusted_proxies: tuple[str, ...] = ()  # addresses/CIDRs; default: trust no forwarding header
     forwarded_header: str = "x-forwarded-for"  # or "forwarded" (RFC 7239): the one ours sets
     # -- Public status lookup (/cek) --------------------------------------------------------
     lookup_client_limit: int = 20  # lookups per client (IPv6: its /64) per window
@@ -265,7 +265,7 @@ def _client_from_env() -> dict[str, object]:
     if header not in FORWARDED_HEADERS:
         raise ValueError(f"JBM_FORWARDED_HEADER must be one of {', '.join(FORWARDED_HEADERS)}")
     return {
-        "trusted_proxies": parse_networks(_env("TRUSTED_PROXIES", "")),
+        "trusted_proxies": tuple(str(n) for n in parse_networks(_env("TRUSTED_PROXIES", ""))),
         "forwarded_header": header,
         "lookup_client_limit": max(1, int(_env("LOOKUP_CLIENT_LIMIT", "20"))),
         "lookup_client_window_s": float(_env("LOOKUP_CLIENT_WINDOW_S", "600")),

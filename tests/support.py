@@ -128,6 +128,13 @@ class ServerProcess(ChildProcess):
         return self.log_path.read_text(errors="replace")
 
 
+# Test-only settings for servers that send to the local push service (tests/pushservice.py),
+# which listens on http://127.0.0.1: production accepts only the push services' hosts, over
+# https, at public addresses (docs/notify.md).
+LOCAL_PUSH_ENV = {"JBM_PUSH_ALLOW_HTTP": "1", "JBM_PUSH_ALLOWED_HOSTS": "127.0.0.1",
+                  "JBM_PUSH_ALLOW_PRIVATE": "1"}
+
+
 CSRF_INPUT = re.compile(r'name="_csrf_token" value="([^"]+)"')
 
 

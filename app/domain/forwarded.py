@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable
+from functools import lru_cache
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -21,6 +22,12 @@ def parse_networks(text: str) -> tuple[Network, ...]:
     """``"10.0.0.5, 192.168.1.0/24, ::1"`` as networks (a bare address is a /32 or /128)."""
     return tuple(ipaddress.ip_network(part.strip(), strict=False)
                  for part in text.split(",") if part.strip())
+
+
+@lru_cache(maxsize=8)
+def networks(proxies: tuple[str, ...]) -> tuple[Network, ...]:
+    """The settings' proxy list as networks, parsed once."""
+    return parse_networks(",".join(proxies))
 
 
 def parse_address(value: str) -> Address | None:

@@ -87,7 +87,6 @@ class PushSession(requests.Session):
     def __init__(self, policy: EndpointPolicy) -> None:
         super().__init__()
         self.trust_env = False  # HTTPS_PROXY & co would connect somewhere we did not check
-        self.max_redirects = 0
         adapter = _CheckedAdapter(lambda host, port: resolve_checked(host, port, policy))
         self.mount("https://", adapter)
         self.mount("http://", adapter)

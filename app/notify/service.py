@@ -21,7 +21,6 @@ from app.notify.endpoints import EndpointRefused, resolve_checked
 from app.notify.notifier import Notifier
 from app.notify.push import PushSender, VapidKeys
 from app.notify.tokens import LookupTokens
-from app.services.ratelimit import RateLimiter
 from app.settings import Settings
 
 MSG_BAD_SUBSCRIPTION = "Data langganan notifikasi tidak sah. Muat ulang halaman lalu coba lagi."
@@ -56,9 +55,6 @@ class NotifyService:
         self.notifier = Notifier(settings, db, self.sender)
         self.tokens = LookupTokens(secret)
         self._client_secret = hashlib.sha256(f"push-client:{secret}".encode()).digest()
-        # subscribe calls per client: a flood is refused before any lookup or write
-        self.subscribe_limiter = RateLimiter(settings.push_subscribe_limit,
-                                             settings.push_subscribe_window_s)
 
     @property
     def public_key(self) -> str:

@@ -76,6 +76,10 @@ async def _code_limiter(services: Services) -> RateLimiter:
     return services.code_limiter
 
 
+async def _subscribe_limiter(services: Services) -> RateLimiter:
+    return services.subscribe_limiter
+
+
 async def _notify(services: Services) -> NotifyService:
     return services.notify
 
@@ -99,5 +103,6 @@ def dependencies() -> dict[str, Provide]:
         "intake": _intake, "regions": _regions, "kbli": _kbli, "notify": _notify,
         "oss": _oss, "oss_pages": _oss_pages, "oss_desk": _oss_desk,
         "status_limiter": _status_limiter, "code_limiter": _code_limiter,
+        "subscribe_limiter": _subscribe_limiter,
     }
     return {name: Provide(fn) for name, fn in providers.items()}

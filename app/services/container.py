@@ -31,6 +31,7 @@ class Services:
     regions: Regions
     status_limiter: RateLimiter  # /cek per client
     code_limiter: RateLimiter  # /cek failures per tracking code
+    subscribe_limiter: RateLimiter  # push subscribe calls per client
     oss: OssService
     oss_pages: OssPages
     oss_desk: OperatorDesk
@@ -61,6 +62,8 @@ class Services:
                                        settings.lookup_client_window_s),
             code_limiter=RateLimiter(settings.lookup_code_failures,
                                      settings.lookup_code_window_s),
+            subscribe_limiter=RateLimiter(settings.push_subscribe_limit,
+                                          settings.push_subscribe_window_s),
             oss=oss,
             oss_pages=OssPages(settings, db, title, regions, lambda: oss.forwarder is not None),
             oss_desk=OperatorDesk(settings, db, oss),

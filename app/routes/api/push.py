@@ -17,6 +17,7 @@ from app.http_errors import user_error
 from app.notify.service import MSG_BAD_SUBSCRIPTION, NotifyService
 from app.routes.json_body import json_body
 from app.security import client_address, require_officer, same_origin_json
+from app.services.ratelimit import RateLimiter
 
 MSG_LOOKUP_EXPIRED = ("Waktu cek status sudah habis. Silakan cek status lagi, lalu aktifkan "
              "notifikasi.")
@@ -44,10 +45,10 @@ async def _body(request: Request[Any, Any, Any]) -> dict[str, Any]:
     return data
 
 
-def _limit(request: Request[Any, Any, Any], notify: NotifyService) -> str:
+def _limit(request: Request[Any, Any, Any], limiter: RateLimiter) -> str:
     """The client's address, after counting this subscribe call against its limit."""
     client = client_address(request)
-    wait = notify.subscribe_limiter.hit(client_key(client))
+    wait = limiter.hit(client_key(client))
     if wait is not None:
         exc = user_error(429, "too_many_requests",
                          MSG_TOO_MANY.format(minutes=max(1, math.ceil(wait / 60))))
@@ -99,9 +100,9 @@ class NotifyApi(Controller):
 
     # -- citizen: one application, proven by the token from a successful /cek lookup ---------
     @post("/warga", status_code=201, cache_control=NO_STORE)
-    async def citizen_subscribe(self, request: Request[Any, Any, Any],
-                                notify: NotifyService) -> dict[str, bool]:
-        client = _limit(request, notify)
+    async def citizen_subscribe(self, request: Request[Any, Any, Any], notify: NotifyService,
+                                subscribe_limiter: RateLimiter) -> dict[str, bool]:
+        client = _limit(request, subscribe_limiter)
         data = await _body(request)
         return await _subscribe(notify, data, client, application_id=_citizen_app(notify, data))
 
@@ -124,8 +125,8 @@ class NotifyApi(Controller):
     # -- officer: their own captures --------------------------------------------------------
     @post("/petugas", status_code=201, guards=[require_officer], cache_control=NO_STORE)
     async def officer_subscribe(self, request: Request[Any, Any, Any], notify: NotifyService,
-                                user: User) -> dict[str, bool]:
-        client = _limit(request, notify)
+                                subscribe_limiter: RateLimiter, user: User) -> dict[str, bool]:
+        client = _limit(request, subscribe_limiter)
         return await _subscribe(notify, await _body(request), client, user_id=user.id)
 
     @post("/petugas/berhenti", status_code=200, guards=[require_officer],
