@@ -17,6 +17,7 @@ from app.db.connection import open_sync, run_transaction
 from app.notify.tokens import TOKEN_TTL_S
 from tests.pushservice import PushService, Sub
 from tests.support import (
+    LOCAL_PUSH_ENV,
     ServerProcess,
     application,
     client,
@@ -26,7 +27,8 @@ from tests.support import (
     post_application,
 )
 
-PUSH_ENV = {"JBM_PUSH_ALLOW_HTTP": "1", "JBM_PUSH_POLL_S": "0.1",
+# subscribe limits are tested in test_push_ssrf.py: here they only get in the way
+PUSH_ENV = {**LOCAL_PUSH_ENV, "JBM_PUSH_POLL_S": "0.1", "JBM_PUSH_SUBSCRIBE_LIMIT": "1000",
             "JBM_PUSH_BACKOFF_BASE_S": "0.2", "JBM_PUSH_BACKOFF_CAP_S": "0.5"}
 NIK, NAME, BUSINESS = "3505014507900012", "Siti Aminah", "Warung Bu Siti"
 TOKEN = re.compile(r'data-push-token="([^"]+)"')
