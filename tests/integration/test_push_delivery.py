@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from app.clock import now_iso
 from app.db.applications import change_status
 from app.db.connection import open_sync, run_transaction
 from app.notify.tokens import TOKEN_TTL_S
@@ -96,8 +97,9 @@ def officer_subscribe(srv: ServerProcess, sub: Sub) -> None:
 def set_status(db: Path, app_id: int, status: str, nib: str | None = None) -> None:
     conn = open_sync(db)
     try:
-        run_transaction(conn, change_status, app_id, status, "test", None,
-                        "2026-01-01T00:00:00.000+00:00", nib)
+        # Now, not a fixed date: the retention job forgets citizens' push links 30 days
+        # after an application has ended, and a restarted server runs it at once.
+        run_transaction(conn, change_status, app_id, status, "test", None, now_iso(), nib)
     finally:
         conn.close()
 
