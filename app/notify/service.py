@@ -19,7 +19,7 @@ from app.domain.throttle import client_key
 from app.notify import whatsapp
 from app.notify.endpoints import EndpointRefused, resolve_checked
 from app.notify.notifier import Notifier
-from app.notify.push import PushSender, VapidKeys
+from app.notify.push import PushSender, Subscription, VapidKeys
 from app.notify.tokens import LookupTokens
 from app.settings import Settings
 
@@ -30,11 +30,11 @@ SubscribeOutcome = Literal["subscribed", "application_full", "client_full", "ref
                            "unresolved"]
 
 @dataclass(frozen=True)
-class SubscriptionIn:
-    endpoint: str
-    p256dh: str
-    auth: str
-    target: Target  # where sending to it connects (checked against the allowlist)
+class CheckedSubscription(Subscription):
+    """A subscription a phone offered, with where sending to it connects (checked against
+    the allowlist)."""
+
+    target: Target
 
 
 def _b64_len(value: str) -> int:
@@ -66,7 +66,7 @@ class NotifyService:
     async def stop(self) -> None:
         await self.notifier.stop()
 
-    def parse_subscription(self, data: object) -> SubscriptionIn | None:
+    def parse_subscription(self, data: object) -> CheckedSubscription | None:
         """A PushSubscription.toJSON() we accept, or None."""
         if not isinstance(data, dict):
             return None
@@ -82,7 +82,7 @@ class NotifyService:
         # p256dh: an uncompressed P-256 point (65 bytes); auth: 16 random bytes.
         if _b64_len(p256dh) != 65 or _b64_len(auth) != 16:
             return None
-        return SubscriptionIn(endpoint, p256dh, auth, target)
+        return CheckedSubscription(endpoint, p256dh, auth, target)
 
     def client_hash(self, address: str) -> str:
         """What a push link keeps of the client that made it: a keyed hash of its address
@@ -90,7 +90,7 @@ class NotifyService:
         key = client_key(address).encode()
         return hmac.new(self._client_secret, key, hashlib.sha256).hexdigest()[:32]
 
-    async def subscribe(self, sub: SubscriptionIn, client: str, user_id: int | None = None,
+    async def subscribe(self, sub: CheckedSubscription, client: str, user_id: int | None = None,
                         application_id: int | None = None) -> SubscribeOutcome:
         """Check where the endpoint's name points now, then store it within the caps."""
         try:
