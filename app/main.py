@@ -43,6 +43,10 @@ from app.services.container import Services
 from app.services.retention import RetentionJob
 from app.settings import Settings
 
+# The JSON API has its own CSRF defence (app.security.same_origin_json). Litestar searches
+# the path for these patterns anywhere, so they are anchored.
+CSRF_EXCLUDE = ["^/api/"]
+
 
 @get("/healthz", include_in_schema=False, cache_control=CacheControlHeader(no_store=True))
 async def healthz() -> dict[str, str]:
@@ -116,11 +120,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         csrf_config=CSRFConfig(
             secret=secret,
-            cookie_name="jbm_csrf",
+            cookie_name=settings.csrf_cookie,
             header_name="x-csrf-token",
             cookie_secure=settings.https,
             cookie_samesite="lax",
-            exclude=["/api/"],
+            exclude=CSRF_EXCLUDE,
         ),
         compression_config=CompressionConfig(
             backend="brotli", brotli_gzip_fallback=True, minimum_size=512,

@@ -129,6 +129,13 @@ class ServerProcess(ChildProcess):
         return self.log_path.read_text(errors="replace")
 
 
+# Test-only settings for servers that send to the local push service (tests/pushservice.py),
+# which listens on http://127.0.0.1: production accepts only the push services' hosts, over
+# https, at public addresses (docs/notify.md).
+LOCAL_PUSH_ENV = {"JBM_PUSH_ALLOW_HTTP": "1", "JBM_PUSH_ALLOWED_HOSTS": "127.0.0.1",
+                  "JBM_PUSH_ALLOW_PRIVATE": "1"}
+
+
 # A run of exactly 16 digits: what a full NIK looks like. Search it in rendered text only
 # (``visible_text``): a page's attributes carry random tokens (CSRF: 128 hex characters)
 # that now and then hold 16 digits in a row.

@@ -157,6 +157,13 @@ def change_status(
     return before
 
 
+def existing_rounds(conn: sqlite3.Connection, ids: Sequence[int]) -> list[int]:
+    """Which of these round ids exist."""
+    marks = ", ".join("?" * len(ids))
+    return [row[0] for row in conn.execute(
+        f"SELECT id FROM rounds WHERE id IN ({marks})", list(ids))]  # noqa: S608
+
+
 def by_tracking_code(conn: sqlite3.Connection, code: str) -> sqlite3.Row | None:
     return conn.execute(
         "SELECT a.*, u.full_name AS officer_name FROM applications a"

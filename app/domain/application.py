@@ -77,6 +77,8 @@ FIELDS: tuple[Field, ...] = (
           max_length=5, required=False, inputmode="numeric"),
     Field("workers_female", "Tenaga kerja perempuan", "tenaga kerja perempuan",
           "workers_female", max_length=5, required=False, inputmode="numeric"),
+    Field("round_id", "Sesi layanan keliling", "sesi layanan", "round_id", kind="round",
+          max_length=10, required=False),
 )
 FIELD: Mapping[str, Field] = {field.name: field for field in FIELDS}
 FIELD_NAMES: tuple[str, ...] = tuple(field.name for field in FIELDS)
@@ -136,6 +138,7 @@ MSG_DESA_MISMATCH = (
     "lalu pilih desanya."
 )
 
+MSG_ROUND = "Sesi layanan tidak dikenali. Pilih sesi dari daftar, atau kosongkan."
 MSG_KBLI_EMPTY = "Pilih minimal satu kegiatan usaha (kode KBLI)."
 MSG_KBLI_TOO_MANY = (
     f"Paling banyak {MAX_KBLI_CODES} kode KBLI dalam satu permohonan. Hapus kode yang tidak perlu."
@@ -186,11 +189,12 @@ class ApplicationInput:
     workers_male: int
     workers_female: int
     scale: Scale
+    round_id: int | None = None  # the round (sesi layanan) it was taken at, if any
 
     def canonical(self) -> dict[str, Any]:
         """A JSON-serialisable dict with sorted keys: hash ``json.dumps(...)`` of it to tell
         whether two requests carry the same application."""
-        return {  # written in sorted key order (the hash's bytes depend on it)
+        data: dict[str, Any] = {  # in sorted key order (the hash's bytes depend on it)
             "birth_date": self.birth_date.isoformat(),
             "business_name": self.business_name,
             "capital": self.capital,
@@ -210,6 +214,10 @@ class ApplicationInput:
             "workers_female": self.workers_female,
             "workers_male": self.workers_male,
         }
+        if self.round_id is not None:  # only when set: older hashes stay what they were
+            data["round_id"] = self.round_id
+            data = dict(sorted(data.items()))
+        return data
 
     @property
     def referral_reason(self) -> str | None:
@@ -404,6 +412,18 @@ def _workers(value: object, label: str) -> int:
     return number
 
 
+def _round(value: object, round_exists: Callable[[int], bool]) -> int | None:
+    """The round an application is taken at: empty, or the id of a known round."""
+    if value is None or value == "":
+        return None
+    text = _text(value)
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit() and len(text) <= 9) or not round_exists(int(text)):
+        raise FieldError(MSG_ROUND)
+    return int(text)
+
+
 # --- the whole form ------------------------------------------------------------------------
 
 
@@ -413,6 +433,7 @@ def validate_application(
     kbli_exists: Callable[[str], bool],
     kecamatan_of_desa: Callable[[str], str | None],
     today: date,
+    round_exists: Callable[[int], bool] = lambda _round_id: False,
 ) -> ApplicationInput | dict[str, str]:
     """Check every field; return the clean input, or {field: message} for ALL bad fields.
 
@@ -486,6 +507,11 @@ def validate_application(
         workers_female = _workers(get("workers_female"), "perempuan")
     except FieldError as error:
         errors["workers_female"] = error.message
+    round_id = None
+    try:
+        round_id = _round(get("round_id"), round_exists)
+    except FieldError as error:
+        errors["round_id"] = error.message
 
     if errors:
         return {field: errors[field] for field in FIELD_NAMES if field in errors}
@@ -512,6 +538,7 @@ def validate_application(
         workers_male=workers_male,
         workers_female=workers_female,
         scale=scale_for_capital(capital),
+        round_id=round_id,
     )
 
 

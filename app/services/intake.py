@@ -178,6 +178,7 @@ class IntakeService:
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self.on_requeued: Callable[[], None] = lambda: None  # the forwarder's wake-up
+        self._rounds: set[int] = set()  # ids of rounds known to exist
 
     # -- lifecycle -------------------------------------------------------------------
     def start(self) -> None:
@@ -197,7 +198,21 @@ class IntakeService:
             kbli_exists=self._kbli.exists,
             kecamatan_of_desa=self._regions.kecamatan_of_desa,
             today=self._today(),
+            round_exists=self._rounds.__contains__,
         )
+
+    async def learn_rounds(self, raws: Sequence[object]) -> None:
+        """Make the rounds these items name known to ``validate`` (rounds are never deleted,
+        so a round once seen stays known): one read for the ids not seen yet."""
+        wanted = set()
+        for raw in raws:
+            value = raw.get("round_id") if isinstance(raw, Mapping) else None
+            text = str(value).strip() if isinstance(value, str | int) else ""
+            if text.isascii() and text.isdigit() and len(text) <= 9:
+                wanted.add(int(text))
+        wanted -= self._rounds
+        if wanted:
+            self._rounds.update(await self._db.read(store.existing_rounds, sorted(wanted)))
 
     async def submit(
         self, officer_id: int, actor: str, client_id: object, raw: object
@@ -210,6 +225,7 @@ class IntakeService:
         loop = asyncio.get_running_loop()
         results: list[IntakeResult | None] = []
         waiting: list[tuple[int, _Pending]] = []
+        await self.learn_rounds([raw for _, raw in items])
         for index, (raw_id, raw) in enumerate(items):
             client_id = parse_client_id(raw_id)
             if client_id is None:
@@ -259,6 +275,7 @@ class IntakeService:
     ) -> dict[str, str] | None:
         """Save the officer's correction and queue the application for OSS again (a new
         attempt under the same reference). Returns errors per field, or None."""
+        await self.learn_rounds([raw])
         checked = self.check_correction(app, raw)
         if isinstance(checked, dict):
             return checked

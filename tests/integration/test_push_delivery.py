@@ -12,11 +12,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from app.clock import now_iso
 from app.db.applications import change_status
 from app.db.connection import open_sync, run_transaction
 from app.notify.tokens import TOKEN_TTL_S
 from tests.pushservice import PushService, Sub
 from tests.support import (
+    LOCAL_PUSH_ENV,
     ServerProcess,
     application,
     client,
@@ -26,7 +28,8 @@ from tests.support import (
     post_application,
 )
 
-PUSH_ENV = {"JBM_PUSH_ALLOW_HTTP": "1", "JBM_PUSH_POLL_S": "0.1",
+# subscribe limits are tested in test_push_ssrf.py: here they only get in the way
+PUSH_ENV = {**LOCAL_PUSH_ENV, "JBM_PUSH_POLL_S": "0.1", "JBM_PUSH_SUBSCRIBE_LIMIT": "1000",
             "JBM_PUSH_BACKOFF_BASE_S": "0.2", "JBM_PUSH_BACKOFF_CAP_S": "0.5"}
 NIK, NAME, BUSINESS = "3505014507900012", "Siti Aminah", "Warung Bu Siti"
 TOKEN = re.compile(r'data-push-token="([^"]+)"')
@@ -94,8 +97,9 @@ def officer_subscribe(srv: ServerProcess, sub: Sub) -> None:
 def set_status(db: Path, app_id: int, status: str, nib: str | None = None) -> None:
     conn = open_sync(db)
     try:
-        run_transaction(conn, change_status, app_id, status, "test", None,
-                        "2026-01-01T00:00:00.000+00:00", nib)
+        # Now, not a fixed date: the retention job forgets citizens' push links 30 days
+        # after an application has ended, and a restarted server runs it at once.
+        run_transaction(conn, change_status, app_id, status, "test", None, now_iso(), nib)
     finally:
         conn.close()
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import sqlite3
 from collections.abc import Iterator
 
 import httpx
@@ -23,6 +22,7 @@ from tests.integration.rounds_support import (
 )
 from tests.pushservice import PushService
 from tests.support import (
+    LOCAL_PUSH_ENV,
     ServerProcess,
     application,
     client,
@@ -33,7 +33,7 @@ from tests.support import (
     visible_text,
 )
 
-PUSH_ENV = {"JBM_PUSH_ALLOW_HTTP": "1", "JBM_PUSH_POLL_S": "0.1"}
+PUSH_ENV = {**LOCAL_PUSH_ENV, "JBM_PUSH_POLL_S": "0.1"}
 PASSWORD = "Kopi-Tubruk-Wlingi-2026"
 NAMES = ("andi", "bayu", "citra", "dewi")
 
@@ -209,14 +209,10 @@ def test_round_report_counts_its_applications(srv: ServerProcess, admin: httpx.C
     officer = officer_client(srv.url)
     keys = [new_key() for _ in range(3)]
     for key, kbli in zip(keys, (["47111"], ["10792", "47111"], ["56102"]), strict=True):
-        assert post_application(officer, key, application(kbli=kbli)).status_code == 201
+        r = post_application(officer, key, application(kbli=kbli, round_id=round_id))
+        assert r.status_code == 201, r.text
     officer.close()
-    # the capture form records the round (the lead's part); here, the link as stored
-    conn = sqlite3.connect(srv.db_path)
-    with conn:
-        conn.executemany("UPDATE applications SET round_id = ? WHERE client_id = ?",
-                         [(round_id, key) for key in keys])
-    conn.close()
+    assert srv.query("SELECT count(*) FROM applications WHERE round_id = ?", round_id) == [(3,)]
     page = admin.get(f"/petugas/jadwal/{round_id}/laporan")
     assert page.status_code == 200
     assert 'data-taken="3"' in page.text and 'data-waiting="3"' in page.text
