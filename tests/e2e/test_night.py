@@ -48,6 +48,10 @@ def contrast(a: str, b: str) -> float:
     return (la + 0.05) / (lb + 0.05)
 
 
+def body_luminance(page: Any) -> float:
+    return relative_luminance(rgb(page.evaluate("getComputedStyle(document.body).backgroundColor")))
+
+
 def scheme(page: Any) -> str:
     return page.locator("html").get_attribute("data-scheme")
 
@@ -69,12 +73,12 @@ def test_auto_theme_is_dark_at_19_wib_and_light_at_10_wib(context: Any,
     html = page.locator("html")
     expect(html).to_have_attribute("data-theme", "auto")
     expect(html).to_have_attribute("data-scheme", "dark")
-    assert relative_luminance(rgb(page.evaluate("getComputedStyle(document.body).backgroundColor"))) < 0.05
+    assert body_luminance(page) < 0.05
 
     page.clock.set_fixed_time(wib(10))
     page.reload()
     expect(html).to_have_attribute("data-scheme", "light")
-    assert relative_luminance(rgb(page.evaluate("getComputedStyle(document.body).backgroundColor"))) > 0.8
+    assert body_luminance(page) > 0.8
 
     page.clock.set_fixed_time(wib(5, 59))  # still night
     page.reload()
@@ -141,9 +145,10 @@ def test_officer_choice_beats_the_hour_and_toggle_works_with_server_stopped(
 
 TARGETS = """() => {
   const seen = [];
-  const shown = el => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
-  const controls = 'header.top a, header.top button, header.top summary, main input:not([type=hidden]),'
-    + ' main select, main textarea, main button, main summary';
+  const shown = el => el.getClientRects().length > 0
+    && getComputedStyle(el).visibility !== 'hidden';
+  const controls = 'header.top a, header.top button, header.top summary,'
+    + ' main input:not([type=hidden]), main select, main textarea, main button, main summary';
   for (const el of document.querySelectorAll(controls)) {
     if (!shown(el)) continue;
     const box = (el.closest('label') || el).getBoundingClientRect();  // a checkbox with its label
