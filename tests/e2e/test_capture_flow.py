@@ -194,7 +194,7 @@ def test_inline_errors_keep_typed_values(officer_page: Any, server: ServerProces
     expect(page.locator("#nik")).to_have_value("1234")
     expect(page.locator("#nik")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#name")).to_have_value(name)
-    expect(page.locator("#capture-form .alert-error")).to_be_visible()
+    expect(page.locator("#capture-form [data-error-summary]")).to_be_visible()
     shot(page, "capture-form-errors")
 
     assert server.query("SELECT COUNT(*) FROM applications WHERE name = ?", name) == [(0,)]
