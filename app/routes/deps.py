@@ -25,6 +25,7 @@ from app.security import Actor, actor_of, current_user
 from app.services.accounts import Accounts
 from app.services.container import Services
 from app.services.intake import IntakeService
+from app.services.ratelimit import RateLimiter
 from app.settings import Settings
 
 
@@ -67,6 +68,18 @@ async def _kbli(services: Services) -> KbliCatalog:
     return services.kbli
 
 
+async def _status_limiter(services: Services) -> RateLimiter:
+    return services.status_limiter
+
+
+async def _code_limiter(services: Services) -> RateLimiter:
+    return services.code_limiter
+
+
+async def _subscribe_limiter(services: Services) -> RateLimiter:
+    return services.subscribe_limiter
+
+
 async def _notify(services: Services) -> NotifyService:
     return services.notify
 
@@ -89,5 +102,7 @@ def dependencies() -> dict[str, Provide]:
         "settings": _settings, "db": _db,
         "intake": _intake, "regions": _regions, "kbli": _kbli, "notify": _notify,
         "oss": _oss, "oss_pages": _oss_pages, "oss_desk": _oss_desk,
+        "status_limiter": _status_limiter, "code_limiter": _code_limiter,
+        "subscribe_limiter": _subscribe_limiter,
     }
     return {name: Provide(fn) for name, fn in providers.items()}

@@ -30,6 +30,12 @@ USER_PASSWORD = "user.password"  # noqa: S105 - an action name
 USER_DISABLED = "user.disabled"
 USER_ENABLED = "user.enabled"
 USER_SESSIONS_REVOKED = "user.sessions_revoked"
+PDP_REQUEST = "pdp.request"
+PDP_STATUS = "pdp.status"
+PDP_EXPORT = "pdp.export"
+PDP_ERASURE = "pdp.erasure"
+PDP_ERASURE_REFUSED = "pdp.erasure_refused"
+RETENTION_RUN = "retention.run"
 
 # What the admin's filter offers, in Bahasa Indonesia. Colleagues adding actions add them here.
 ACTION_LABELS = {
@@ -43,6 +49,12 @@ ACTION_LABELS = {
     USER_DISABLED: "Pengguna dinonaktifkan",
     USER_ENABLED: "Pengguna diaktifkan",
     USER_SESSIONS_REVOKED: "Sesi dicabut",
+    PDP_REQUEST: "Permintaan subjek data dicatat",
+    PDP_STATUS: "Status permintaan subjek data diubah",
+    PDP_EXPORT: "Paket akses data diunduh",
+    PDP_ERASURE: "Data permohonan dianonimkan",
+    PDP_ERASURE_REFUSED: "Penghapusan data ditolak sistem",
+    RETENTION_RUN: "Retensi data dijalankan",
 }
 
 CLI_ROUTE = "python -m app"

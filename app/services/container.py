@@ -29,7 +29,9 @@ class Services:
     intake: IntakeService
     kbli: KbliCatalog
     regions: Regions
-    status_limiter: RateLimiter
+    status_limiter: RateLimiter  # /cek per client
+    code_limiter: RateLimiter  # /cek failures per tracking code
+    subscribe_limiter: RateLimiter  # push subscribe calls per client
     oss: OssService
     oss_pages: OssPages
     oss_desk: OperatorDesk
@@ -56,8 +58,12 @@ class Services:
             intake=intake,
             kbli=kbli,
             regions=regions,
-            # public status lookup: 20 tries per client per 10 minutes
-            status_limiter=RateLimiter(limit=20, window_s=600),
+            status_limiter=RateLimiter(settings.lookup_client_limit,
+                                       settings.lookup_client_window_s),
+            code_limiter=RateLimiter(settings.lookup_code_failures,
+                                     settings.lookup_code_window_s),
+            subscribe_limiter=RateLimiter(settings.push_subscribe_limit,
+                                          settings.push_subscribe_window_s),
             oss=oss,
             oss_pages=OssPages(settings, db, title, regions, lambda: oss.forwarder is not None),
             oss_desk=OperatorDesk(settings, db, oss),

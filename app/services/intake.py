@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import json
 import logging
+import re
 import sqlite3
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -108,23 +110,53 @@ class _Pending:
     future: asyncio.Future[store.InsertOutcome]
 
 
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
 def parse_client_id(raw: object) -> str | None:
     """The client's UUID in canonical lower-case form, or None when it is not a UUID."""
     if not isinstance(raw, str) or len(raw) > 64:
         return None
+    if _CANONICAL_UUID.fullmatch(raw):  # what phones send: already canonical
+        return raw
     try:
         return str(uuid.UUID(raw.strip()))
     except ValueError:
         return None
 
 
+# Built once: json.dumps with any option builds a new encoder on every call.
+# The hash's bytes must never change (it is stored: a phone's retry must still match).
+# ApplicationInput.canonical() is already in sorted key order, so sort_keys is not needed
+# for the same bytes (tests/unit/test_intake_answer.py holds the formula fixed).
+_CANONICAL = json.JSONEncoder(separators=(",", ":"), check_circular=False)
+_ANSWER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
+
+
 def request_hash(data: ApplicationInput) -> str:
-    canonical = json.dumps(data.canonical(), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return hashlib.sha256(_CANONICAL.encode(data.canonical()).encode()).hexdigest()
 
 
 def _dumps(body: Mapping[str, object]) -> str:
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    return _ANSWER.encode(body)
+
+
+@functools.lru_cache(maxsize=64)
+def _answer_parts(status: Status, message: str, base_url: str) -> tuple[str, str, str]:
+    """The constant pieces of an accepted answer, JSON-encoded once."""
+    return (
+        f',"status":{_dumps(status.value)},"status_label":{_dumps(LABELS[status])}'
+        f',"message":{_dumps(message)},"receipt_url":"/petugas/permohonan/',
+        f'","status_url":{_dumps(base_url + "/cek?kode=")[:-1]}',
+        '"}',
+    )
+
+
+def answer_json(client_id: str, code: str, status: Status, message: str, base_url: str) -> str:
+    """The first answer to an accepted application, exactly as ``_dumps`` would write it:
+    the client id (a canonical UUID) and the code (its own alphabet) need no escaping."""
+    middle, url, end = _answer_parts(status, message, base_url)
+    return (f'{{"id":"{client_id}","tracking_code":"{code}"{middle}{code}{url}{code}{end}')
 
 
 class IntakeService:
@@ -146,6 +178,7 @@ class IntakeService:
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self.on_requeued: Callable[[], None] = lambda: None  # the forwarder's wake-up
+        self._rounds: set[int] = set()  # ids of rounds known to exist
 
     # -- lifecycle -------------------------------------------------------------------
     def start(self) -> None:
@@ -165,7 +198,21 @@ class IntakeService:
             kbli_exists=self._kbli.exists,
             kecamatan_of_desa=self._regions.kecamatan_of_desa,
             today=self._today(),
+            round_exists=self._rounds.__contains__,
         )
+
+    async def learn_rounds(self, raws: Sequence[object]) -> None:
+        """Make the rounds these items name known to ``validate`` (rounds are never deleted,
+        so a round once seen stays known): one read for the ids not seen yet."""
+        wanted = set()
+        for raw in raws:
+            value = raw.get("round_id") if isinstance(raw, Mapping) else None
+            text = str(value).strip() if isinstance(value, str | int) else ""
+            if text.isascii() and text.isdigit() and len(text) <= 9:
+                wanted.add(int(text))
+        wanted -= self._rounds
+        if wanted:
+            self._rounds.update(await self._db.read(store.existing_rounds, sorted(wanted)))
 
     async def submit(
         self, officer_id: int, actor: str, client_id: object, raw: object
@@ -178,6 +225,7 @@ class IntakeService:
         loop = asyncio.get_running_loop()
         results: list[IntakeResult | None] = []
         waiting: list[tuple[int, _Pending]] = []
+        await self.learn_rounds([raw for _, raw in items])
         for index, (raw_id, raw) in enumerate(items):
             client_id = parse_client_id(raw_id)
             if client_id is None:
@@ -227,6 +275,7 @@ class IntakeService:
     ) -> dict[str, str] | None:
         """Save the officer's correction and queue the application for OSS again (a new
         attempt under the same reference). Returns errors per field, or None."""
+        await self.learn_rounds([raw])
         checked = self.check_correction(app, raw)
         if isinstance(checked, dict):
             return checked
@@ -262,16 +311,8 @@ class IntakeService:
     def _response(self, pending: _Pending, code: str) -> tuple[Status, str | None, str]:
         reason = pending.data.referral_reason
         status = Status.REFERRED_OFFICE if reason else Status.RECEIVED
-        body = {
-            "id": pending.client_id,
-            "tracking_code": code,
-            "status": status.value,
-            "status_label": LABELS[status],
-            "message": reason or MSG_RECEIVED,
-            "receipt_url": f"/petugas/permohonan/{code}",
-            "status_url": f"{self._base_url}/cek?kode={code}",
-        }
-        return status, reason, _dumps(body)
+        return status, reason, answer_json(pending.client_id, code, status, reason or MSG_RECEIVED,
+                                           self._base_url)
 
     def _row(self, pending: _Pending, now: datetime, now_iso: str) -> store.NewApplication:
         code = new_tracking_code()

@@ -134,10 +134,14 @@
     labels.forEach(function (pair) {
       known[pair[0]] = true;
       if (!errors[pair[0]]) { return; }
+      var item = list.appendChild(document.createElement("li"));
+      var target = targets[pair[0]] || (pair[0] === "no_email" ? "email" : pair[0]);
+      var goal = document.getElementById(target);
+      if (!goal || goal.type === "hidden") { item.textContent = errors[pair[0]]; return; }  // nothing to go to
       var link = document.createElement("a");
-      link.href = "#" + (targets[pair[0]] || (pair[0] === "no_email" ? "email" : pair[0]));
+      link.href = "#" + target;
       link.textContent = pair[1];
-      list.appendChild(document.createElement("li")).appendChild(link);
+      item.appendChild(link);
     });
     Object.keys(errors).forEach(function (name) {
       if (!known[name]) { list.appendChild(document.createElement("li")).textContent = errors[name]; }
