@@ -267,6 +267,7 @@ def test_logout_with_unsent_items_warns_and_keeps_them(
         dialog.dismiss()
 
     page.once("dialog", dismiss)
+    page.click("details[data-menu] > summary")  # logout sits in the header's menu
     page.click("form[action='/keluar'] button")
     poll(page, "() => 1", lambda _: bool(dialogs))
     assert "belum terkirim" in dialogs[0]

@@ -16,10 +16,11 @@ from app.db.connection import Database
 from app.domain.errors import FieldError
 from app.domain.masking import mask_name
 from app.domain.phone import phone_last4
+from app.domain.theme import THEMES
 from app.domain.throttle import client_key
 from app.domain.tracking import normalize_tracking_code
 from app.notify.service import NotifyService
-from app.routes.pages import THEME_COOKIE, THEMES, render, safe_next
+from app.routes.pages import THEME_COOKIE, render, safe_next
 from app.security import client_address
 from app.services.ratelimit import RateLimiter
 
