@@ -25,6 +25,7 @@ from app.domain.scale import MSG_DECIMAL, MSG_FORMAT, Scale, parse_rupiah, scale
 MAX_FIELD_KBLI = 2  # more KBLI codes than this: served at the office, not in the field
 MAX_KBLI_CODES = 20  # a sanity limit on one request
 MAX_WORKERS = 10_000
+MAX_REFERRALS = 12
 
 @dataclass(frozen=True, slots=True)
 class Field:
@@ -77,6 +78,8 @@ FIELDS: tuple[Field, ...] = (
     Field("rt", "RT", "RT", "rt", max_length=3, inputmode="numeric"),
     Field("rw", "RW", "RW", "rw", max_length=3, inputmode="numeric"),
     Field("street", "Jalan / dusun / patokan", "alamat", "street", max_length=200),
+    Field("referrals", "Layanan instansi mitra yang diminta", "layanan mitra", None,
+          kind="services", max_length=400, required=False),
     Field("round_id", "Sesi layanan keliling", "sesi layanan", "round_id", kind="round",
           max_length=10, required=False),
 )
@@ -138,6 +141,7 @@ MSG_DESA_MISMATCH = (
     "lalu pilih desanya."
 )
 
+MSG_REFERRAL = "Layanan instansi mitra tidak dikenali. Pilih layanan dari daftar."
 MSG_ROUND = "Sesi layanan tidak dikenali. Pilih sesi dari daftar, atau kosongkan."
 MSG_KBLI_EMPTY = "Pilih minimal satu kegiatan usaha (kode KBLI)."
 MSG_KBLI_TOO_MANY = (
@@ -190,6 +194,7 @@ class ApplicationInput:
     workers_female: int
     scale: Scale
     round_id: int | None = None  # the round (sesi layanan) it was taken at, if any
+    referrals: tuple[str, ...] = ()  # codes of partner services the applicant asks for
 
     def canonical(self) -> dict[str, Any]:
         """A JSON-serialisable dict with sorted keys: hash ``json.dumps(...)`` of it to tell
@@ -214,8 +219,12 @@ class ApplicationInput:
             "workers_female": self.workers_female,
             "workers_male": self.workers_male,
         }
-        if self.round_id is not None:  # only when set: older hashes stay what they were
-            data["round_id"] = self.round_id
+        # Only when set: the hash of an application without them stays what it always was.
+        if self.round_id is not None or self.referrals:
+            if self.round_id is not None:
+                data["round_id"] = self.round_id
+            if self.referrals:
+                data["referrals"] = list(self.referrals)
             data = dict(sorted(data.items()))
         return data
 
@@ -424,6 +433,23 @@ def _round(value: object, round_exists: Callable[[int], bool]) -> int | None:
     return int(text)
 
 
+def _referrals(value: object, service_exists: Callable[[str], bool]) -> tuple[str, ...]:
+    """Partner services asked for: ticked boxes (a list), or codes separated by commas."""
+    if value is None or value == "" or value == []:
+        return ()
+    items = value if isinstance(value, list | tuple) else [value]
+    codes: list[str] = []
+    for item in items:
+        if not isinstance(item, str):
+            raise FieldError(MSG_TYPE)
+        codes.extend(code for code in _KBLI_SPLIT.split(item.strip().lower()) if code)
+    codes = list(dict.fromkeys(codes))
+    if len(codes) > MAX_REFERRALS or not all(
+            len(code) <= 40 and service_exists(code) for code in codes):
+        raise FieldError(MSG_REFERRAL)
+    return tuple(codes)
+
+
 # --- the whole form ------------------------------------------------------------------------
 
 
@@ -434,6 +460,7 @@ def validate_application(
     kecamatan_of_desa: Callable[[str], str | None],
     today: date,
     round_exists: Callable[[int], bool] = lambda _round_id: False,
+    service_exists: Callable[[str], bool] = lambda _code: False,
 ) -> ApplicationInput | dict[str, str]:
     """Check every field; return the clean input, or {field: message} for ALL bad fields.
 
@@ -512,6 +539,11 @@ def validate_application(
         round_id = _round(get("round_id"), round_exists)
     except FieldError as error:
         errors["round_id"] = error.message
+    referrals: tuple[str, ...] = ()
+    try:
+        referrals = _referrals(get("referrals"), service_exists)
+    except FieldError as error:
+        errors["referrals"] = error.message
 
     if errors:
         return {field: errors[field] for field in FIELD_NAMES if field in errors}
@@ -539,6 +571,7 @@ def validate_application(
         workers_female=workers_female,
         scale=scale_for_capital(capital),
         round_id=round_id,
+        referrals=referrals,
     )
 
 
@@ -593,6 +626,10 @@ def read_form(form: Mapping[str, Any]) -> dict[str, str]:
         value = form.get(field.name)
         if field.kind == "flag":
             values[field.name] = "on" if value else ""
+        elif field.kind == "services":  # ticked boxes: every value of the name
+            ticked = form.getall(field.name, []) if hasattr(form, "getall") else value or []
+            ticked = ticked if isinstance(ticked, list | tuple) else [ticked]
+            values[field.name] = ",".join(str(v) for v in ticked)[:MAX_FORM_VALUE]
         else:
             values[field.name] = str(value if value is not None else "")[:MAX_FORM_VALUE]
     return values
@@ -619,6 +656,8 @@ def form_values(row: Mapping[str, Any]) -> dict[str, str]:
     for field in FIELDS:
         if field.kind == "flag":  # the only flag: "no email" is an empty email column
             values[field.name] = "" if row["email"] else "on"
+        elif field.column is None:  # kept elsewhere (referrals): the caller adds it
+            values[field.name] = ""
         elif field.kind == "codes":
             values[field.name] = ", ".join(json.loads(row[field.column or ""]))
         else:

@@ -15,6 +15,7 @@ import json
 import logging
 import re
 import sqlite3
+import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -51,6 +52,7 @@ MSG_REFERRED = (
     "Dengan data ini usaha harus dilayani di kantor DPMPTSP (lebih dari dua KBLI atau skala "
     "di atas Kecil), jadi tidak dapat dikirim ulang dari sini."
 )
+SERVICES_TTL_S = 30.0  # an admin's change to the partner services is seen this soon
 MSG_NOT_NEEDS_FIX = "Permohonan ini tidak sedang menunggu perbaikan."
 
 
@@ -179,6 +181,8 @@ class IntakeService:
         self._task: asyncio.Task[None] | None = None
         self.on_requeued: Callable[[], None] = lambda: None  # the forwarder's wake-up
         self._rounds: set[int] = set()  # ids of rounds known to exist
+        self._services: frozenset[str] = frozenset()  # codes of active partner services
+        self._services_read_at = -SERVICES_TTL_S
 
     # -- lifecycle -------------------------------------------------------------------
     def start(self) -> None:
@@ -199,9 +203,10 @@ class IntakeService:
             kecamatan_of_desa=self._regions.kecamatan_of_desa,
             today=self._today(),
             round_exists=self._rounds.__contains__,
+            service_exists=self._services.__contains__,
         )
 
-    async def learn_rounds(self, raws: Sequence[object]) -> None:
+    async def learn_references(self, raws: Sequence[object]) -> None:
         """Make the rounds these items name known to ``validate`` (rounds are never deleted,
         so a round once seen stays known): one read for the ids not seen yet."""
         wanted = set()
@@ -213,6 +218,10 @@ class IntakeService:
         wanted -= self._rounds
         if wanted:
             self._rounds.update(await self._db.read(store.existing_rounds, sorted(wanted)))
+        asked = any(isinstance(raw, Mapping) and raw.get("referrals") for raw in raws)
+        if asked and time.monotonic() - self._services_read_at > SERVICES_TTL_S:
+            self._services = frozenset(await self._db.read(store.service_codes))
+            self._services_read_at = time.monotonic()
 
     async def submit(
         self, officer_id: int, actor: str, client_id: object, raw: object
@@ -225,7 +234,7 @@ class IntakeService:
         loop = asyncio.get_running_loop()
         results: list[IntakeResult | None] = []
         waiting: list[tuple[int, _Pending]] = []
-        await self.learn_rounds([raw for _, raw in items])
+        await self.learn_references([raw for _, raw in items])
         for index, (raw_id, raw) in enumerate(items):
             client_id = parse_client_id(raw_id)
             if client_id is None:
@@ -275,7 +284,7 @@ class IntakeService:
     ) -> dict[str, str] | None:
         """Save the officer's correction and queue the application for OSS again (a new
         attempt under the same reference). Returns errors per field, or None."""
-        await self.learn_rounds([raw])
+        await self.learn_references([raw])
         checked = self.check_correction(app, raw)
         if isinstance(checked, dict):
             return checked
@@ -330,6 +339,7 @@ class IntakeService:
             created_at=now_iso,
             created_day=local_day(now),
             send_to_oss=status is Status.RECEIVED,
+            referrals=pending.data.referrals,
         )
 
     # -- the writer ------------------------------------------------------------------

@@ -73,6 +73,7 @@
     // The form's fields are marked data-field by the server's field table (web/macros/form.html).
     form.querySelectorAll("[data-field]").forEach(function (el) {
       var name = el.dataset.field;
+      if (el.dataset.fieldKind === "services") { body[name] = data.getAll(name); return; }
       if (el.type === "checkbox") { body[name] = data.get(name) === "on"; return; }
       body[name] = String(data.get(name) || "").trim();
     });
@@ -82,6 +83,13 @@
 
   function fill(body) {
     Object.keys(body).forEach(function (name) {
+      if (name === "referrals") {
+        var wanted = [].concat(body[name] || []);
+        form.querySelectorAll("[data-field-kind=services]").forEach(function (box) {
+          box.checked = wanted.indexOf(box.value) >= 0;
+        });
+        return;
+      }
       var el = field(name);
       if (!el) { return; }
       if (name === "no_email") { el.checked = Boolean(body[name]); return; }

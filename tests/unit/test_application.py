@@ -12,6 +12,7 @@ from app.domain.application import (
     FIELD_NAMES,
     MAX_FIELD_KBLI,
     MSG_EMAIL_REQUIRED,
+    MSG_REFERRAL,
     MSG_ROUND,
     ApplicationInput,
     changed_fields,
@@ -44,6 +45,7 @@ FORM: dict[str, object] = {
     "workers_male": "",
     "workers_female": "2",
     "round_id": "",
+    "referrals": "",
 }
 
 
@@ -470,3 +472,44 @@ def test_an_unknown_or_malformed_round_is_a_field_message(value: str) -> None:
     result = _with_round(value)
     assert isinstance(result, dict)
     assert result == {"round_id": MSG_ROUND}
+
+
+# -- partner services asked for at the same table ---------------------------------------------------
+SERVICES = {"halal", "npwp", "pirt"}
+
+
+def _with_referrals(value: object) -> ApplicationInput | dict[str, str]:
+    return validate_application({**FORM, "referrals": value}, kbli_exists=KBLI.__contains__,
+                                kecamatan_of_desa=DESA.get, today=TODAY,
+                                service_exists=SERVICES.__contains__)
+
+
+@pytest.mark.parametrize("value", [["halal", "npwp"], "halal,npwp", " HALAL , npwp,halal "])
+def test_ticked_services_are_kept_once_in_order(value: object) -> None:
+    result = _with_referrals(value)
+    assert isinstance(result, ApplicationInput)
+    assert result.referrals == ("halal", "npwp")
+    assert result.canonical()["referrals"] == ["halal", "npwp"]
+    assert list(result.canonical()) == sorted(result.canonical())
+    assert "referrals" not in to_columns(result)  # kept in their own table
+
+
+@pytest.mark.parametrize("value", ["", [], None])
+def test_no_services_leave_the_hash_input_as_it_always_was(value: object) -> None:
+    result = _with_referrals(value)
+    assert isinstance(result, ApplicationInput)
+    assert result.referrals == ()
+    assert "referrals" not in result.canonical()
+
+
+@pytest.mark.parametrize("value", [["halal", "kredit"], "x" * 50])
+def test_unknown_services_are_a_field_message(value: object) -> None:
+    assert _with_referrals(value) == {"referrals": MSG_REFERRAL}
+
+
+def test_a_form_gives_every_ticked_box() -> None:
+    class Form(dict):
+        def getall(self, name: str, default: list[str]) -> list[str]:
+            return ["halal", "npwp"] if name == "referrals" else default
+
+    assert read_form(Form())["referrals"] == "halal,npwp"
