@@ -101,7 +101,7 @@ def describe(
     note = f" Sudah menunggu {waited}; admin sudah diberi tanda." if flagged else None
 
     if job["state"] == "task":
-        if task is not None and task.get("claimed_by_name") and _active_claim(task, now):
+        if task is not None and task["claimed_by_name"] and _active_claim(task, now):
             head = f"Sedang dimasukkan ke portal OSS oleh {task['claimed_by_name']}."
         else:
             head = "Menunggu operator OSS di kantor memasukkan data ke portal OSS."
@@ -134,5 +134,5 @@ def describe(
 
 
 def _active_claim(task: Mapping[str, Any], now: datetime) -> bool:
-    until = _parse(task.get("claim_until"))
+    until = _parse(task["claim_until"])
     return until is not None and until > now

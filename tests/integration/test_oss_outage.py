@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.integration.test_oss_support import (
     SimulatorProcess,
@@ -19,6 +20,9 @@ from tests.integration.test_oss_support import (
     wait_for,
 )
 from tests.support import ADMIN, ServerProcess, client, free_port, login, officer_client
+
+pytestmark = pytest.mark.oss_mode(
+    "simulator", reason="drives a simulator process through the http gateway")
 
 CONCURRENCY = 4
 RATE = 50

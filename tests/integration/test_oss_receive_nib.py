@@ -9,10 +9,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+import pytest
 
 from app.oss.pia import micro_business_record, pia_token, token_days
 from tests.integration.test_oss_support import create_applications, nik_for, wait_for
 from tests.support import ADMIN, ServerProcess, client, csrf_from, free_port, login, officer_client
+
+pytestmark = pytest.mark.oss_mode(
+    "simulator", reason="pushes come from the simulator started beside serve")
 
 USERNAME = "pemda-blitar"
 PASSWORD = "rahasia-pia-2026"

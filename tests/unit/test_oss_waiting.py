@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
 
 from app.oss.waiting import clock_text, describe, duration_text, reason_text
@@ -66,3 +67,21 @@ def test_texts() -> None:
     assert reason_text("http_504") == "OSS mengalami gangguan (kode 504)"
     assert reason_text("rate_limited") == "OSS sedang membatasi jumlah kiriman"
     assert reason_text("something-new") == "OSS sedang gangguan"
+
+
+def _row(**values: object) -> sqlite3.Row:
+    """A database row, as the pages pass it (not a dict: it has no ``.get``)."""
+    conn = sqlite3.connect(":memory:")
+    conn.row_factory = sqlite3.Row
+    names = ", ".join(f":{k} AS {k}" for k in values)
+    row = conn.execute(f"SELECT {names}", values).fetchone()
+    conn.close()
+    return row
+
+
+def test_operator_task_read_from_a_database_row() -> None:
+    claimed = view(state="task", task=_row(claimed_by_name="Rina",
+                                           claim_until="2026-11-29T07:30:00+00:00"))
+    assert claimed.headline == "Sedang dimasukkan ke portal OSS oleh Rina."
+    open_task = view(state="task", task=_row(claimed_by_name=None, claim_until=None))
+    assert open_task.headline.startswith("Menunggu operator OSS")
