@@ -83,12 +83,12 @@ def test_receive_nib_token_matching_and_unmatched_pushes(tmp_path: Path) -> None
                             headers={"Token": token})
         assert direct.status_code == 200 and direct.json() == OK
         assert _app(server, second) == ("issued", nib)
-        # the same push again: a duplicate, answered as success, nothing changes
+        # the same push again: answered as success, stored once, nothing changes
         again = httpx.post(f"{server.url}/api/oss/receiveNIB", json={"dataNIB": record},
                            headers={"Token": token})
         assert again.json() == OK
         assert server.query("SELECT state FROM oss_pushes ORDER BY id") == [
-            ("matched",), ("matched",), ("duplicate",)]
+            ("matched",), ("matched",)]
 
         # 4. a push nobody waits for is kept for review, never dropped
         stray = httpx.post(f"{sim_url}/_sim/push", json={
