@@ -50,6 +50,13 @@ def breaker_row(conn: sqlite3.Connection) -> sqlite3.Row | None:
     return conn.execute("SELECT * FROM oss_breaker WHERE id = 1").fetchone()
 
 
+def ongoing_outage(conn: sqlite3.Connection) -> sqlite3.Row | None:
+    """The outage that has not ended (the breaker opened and no trial has succeeded yet)."""
+    return conn.execute(
+        "SELECT started_at FROM oss_outages WHERE ended_at IS NULL ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+
+
 def outages(conn: sqlite3.Connection, limit: int = 20) -> list[sqlite3.Row]:
     return conn.execute(
         "SELECT started_at, opened_at, ended_at, reason FROM oss_outages"

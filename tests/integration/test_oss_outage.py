@@ -5,6 +5,7 @@ exceeding the configured concurrency and rate."""
 from __future__ import annotations
 
 import itertools
+import re
 import time
 from datetime import datetime
 from pathlib import Path
@@ -78,7 +79,7 @@ def _pages_show_the_outage(server: ServerProcess, code: str) -> None:
     officer = officer_client(server.url)
     page = officer.get(f"/petugas/permohonan/{code}").text
     officer.close()
-    assert "OSS sedang gangguan — dicoba lagi" in page
+    assert re.search(r"OSS sedang gangguan sejak \d\d:\d\d WIB — dicoba lagi", page), page
     admin = client(server.url)
     assert login(admin, *ADMIN).status_code == 303
     health = admin.get("/admin/oss")

@@ -18,6 +18,7 @@ from app.domain.masking import mask_name
 from app.domain.phone import phone_last4
 from app.domain.tracking import normalize_tracking_code
 from app.notify.service import NotifyService
+from app.oss.pages import OssPages
 from app.routes.pages import THEME_COOKIE, THEMES, render, safe_next
 from app.services.container import Services
 
@@ -41,7 +42,7 @@ class CitizenController(Controller):
 
     @post("/cek")
     async def lookup(self, request: Request[Any, Any, Any], services: Services, db: Database,
-                     notify: NotifyService) -> Any:
+                     notify: NotifyService, oss_pages: OssPages) -> Any:
         form = await request.form()
         raw_code = str(form.get("kode", ""))[:20]
         digits = "".join(ch for ch in str(form.get("digits", "")) if ch.isdigit())[:4]
@@ -68,6 +69,7 @@ class CitizenController(Controller):
         return render(
             request, "citizen/status.html", app=row, history=history,
             owner=mask_name(row["name"]), kbli=json.loads(row["kbli_json"]),
+            oss_outage=await oss_pages.citizen_outage(row),
             # proof of this lookup for the push subscribe call (static/js/push.js)
             push_token=notify.tokens.issue(row["id"]),
             push_key=notify.public_key,
