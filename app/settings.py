@@ -75,6 +75,8 @@ class Settings:
     oss_breaker_reset_s: float = 60.0  # open -> one trial call after this long
     oss_backoff_base_s: float = 2.0  # retry n waits uniform(0, min(cap, base * 2**n))
     oss_backoff_cap_s: float = 600.0
+    # the longest Retry-After obeyed: an OSS asking for an hour is believed for this long
+    oss_retry_after_cap_s: float = 300.0
     oss_lease_s: float = 120.0  # a leased job returns to the queue after this long
     oss_poll_s: float = 1.0  # how often an idle forwarder looks for due jobs
     oss_long_wait_s: float = 24 * 3600.0  # waiting longer is flagged on /admin/oss
@@ -235,6 +237,7 @@ def _oss_from_env() -> dict[str, object]:
         "oss_breaker_reset_s": float(_env("OSS_BREAKER_RESET_S", "60")),
         "oss_backoff_base_s": float(_env("OSS_BACKOFF_BASE_S", "2")),
         "oss_backoff_cap_s": float(_env("OSS_BACKOFF_CAP_S", "600")),
+        "oss_retry_after_cap_s": float(_env("OSS_RETRY_AFTER_CAP_S", "300")),
         "oss_lease_s": float(_env("OSS_LEASE_S", "120")),
         "oss_poll_s": float(_env("OSS_POLL_S", "1")),
         "oss_long_wait_s": float(_env("OSS_LONG_WAIT_S", str(24 * 3600))),

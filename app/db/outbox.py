@@ -253,6 +253,18 @@ def release(
     return cursor.rowcount == 1
 
 
+def bring_forward(conn: sqlite3.Connection, now: str) -> int:
+    """OSS is healthy again: every pending job held for later (backoff, Retry-After, the
+    breaker) is due now, oldest first as leasing takes them. The forwarder's concurrency
+    and token bucket spread the calls within the rate limit. Returns how many moved."""
+    cursor = conn.execute(
+        "UPDATE outbox SET next_attempt_at = ? WHERE state = 'pending' AND next_attempt_at > ?"
+        " AND (lease_until IS NULL OR lease_until <= ?)",
+        (now, now, now),
+    )
+    return cursor.rowcount
+
+
 def next_due(conn: sqlite3.Connection) -> str | None:
     """When the earliest pending job becomes due (or its lease expires)."""
     row = conn.execute(

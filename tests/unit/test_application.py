@@ -474,7 +474,7 @@ def test_an_unknown_or_malformed_round_is_a_field_message(value: str) -> None:
     assert result == {"round_id": MSG_ROUND}
 
 
-# -- partner services asked for at the same table ---------------------------------------------------
+# -- partner services asked for at the same table -------------------------------------------------
 SERVICES = {"halal", "npwp", "pirt"}
 
 

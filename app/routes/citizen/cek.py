@@ -20,6 +20,7 @@ from app.domain.theme import THEMES
 from app.domain.throttle import client_key
 from app.domain.tracking import normalize_tracking_code
 from app.notify.service import NotifyService
+from app.oss.pages import OssPages
 from app.routes.pages import THEME_COOKIE, render, safe_next
 from app.security import client_address
 from app.services.ratelimit import RateLimiter
@@ -53,7 +54,7 @@ class CitizenController(Controller):
     @post("/cek")
     async def lookup(self, request: Request[Any, Any, Any], db: Database,
                      notify: NotifyService, status_limiter: RateLimiter,
-                     code_limiter: RateLimiter) -> Any:
+                     code_limiter: RateLimiter, oss_pages: OssPages) -> Any:
         form = await request.form()
         raw_code = str(form.get("kode", ""))[:20]
         digits = "".join(ch for ch in str(form.get("digits", "")) if ch.isdigit())[:4]
@@ -82,6 +83,7 @@ class CitizenController(Controller):
         return render(
             request, "citizen/status.html", app=row, history=history,
             owner=mask_name(row["name"]), kbli=json.loads(row["kbli_json"]),
+            oss_outage=await oss_pages.citizen_outage(row),
             # proof of this lookup for the push subscribe call (static/js/push.js)
             push_token=notify.tokens.issue(row["id"]),
             push_key=notify.public_key,
