@@ -9,6 +9,7 @@ from litestar.enums import MediaType
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
+from app.domain.access import home_path
 from app.security import current_user
 
 THEMES = ("auto", "dark", "light")
@@ -32,7 +33,9 @@ def render(
     status_code: int = 200,
     **context: Any,
 ) -> Template:
-    context.setdefault("user", current_user(request))
+    user = current_user(request)
+    context.setdefault("user", user)
+    context.setdefault("home", home_path(user.role) if user else "/")
     context.setdefault("theme", theme_of(request))
     return Template(
         template_name=template,

@@ -6,7 +6,7 @@ From a route, one call::
 
 or, inside a transaction the route already runs (``db.write(fn, ...)``)::
 
-    audit.record(conn, actor, audit.NIK_VIEW, "application", code)
+    audit.record(conn, actor, audit.NIK_VIEW, "application", str(application_id))
 
 ``detail`` is read by admins: never put a NIK, phone number, name or password in it.
 """
@@ -30,6 +30,7 @@ USER_PASSWORD = "user.password"  # noqa: S105 - an action name
 USER_DISABLED = "user.disabled"
 USER_ENABLED = "user.enabled"
 USER_SESSIONS_REVOKED = "user.sessions_revoked"
+NIK_VIEW = "nik.view"  # a page showed an application's full NIK; target: the application id
 
 # What the admin's filter offers, in Bahasa Indonesia. Colleagues adding actions add them here.
 ACTION_LABELS = {
@@ -43,6 +44,7 @@ ACTION_LABELS = {
     USER_DISABLED: "Pengguna dinonaktifkan",
     USER_ENABLED: "Pengguna diaktifkan",
     USER_SESSIONS_REVOKED: "Sesi dicabut",
+    NIK_VIEW: "NIK lengkap dilihat",
 }
 
 CLI_ROUTE = "python -m app"
