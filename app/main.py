@@ -18,6 +18,7 @@ from litestar.template.config import TemplateConfig
 from app import templating
 from app.db.connection import migrate_path
 from app.routes.admin.oss import AdminOssController
+from app.routes.admin.pdp import PdpController
 from app.routes.admin.pengguna import AdminAuditController, AdminUsersController
 from app.routes.admin.pesan_whatsapp import PesanWhatsappController
 from app.routes.api.applications import ApplicationsApi
@@ -35,6 +36,7 @@ from app.routes.pwa import PwaController
 from app.routes.reference import ReferenceController
 from app.security import HeadersMiddleware, SessionMiddleware
 from app.services.container import Services
+from app.services.retention import RetentionJob
 from app.settings import Settings
 
 
@@ -47,6 +49,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env()
     secret = settings.resolved_secret_key()
     services = Services.build(settings)
+    retention = RetentionJob(settings, services.db)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -55,9 +58,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         services.intake.start()
         services.oss.start()  # the OSS forwarder (unless JBM_OSS_FORWARDER=0)
         services.notify.start()  # the push notifier (unless JBM_PUSH_NOTIFIER=0)
+        retention.start()  # personal data past its period (unless JBM_RETENTION=off)
         try:
             yield
         finally:
+            await retention.stop()
             await services.notify.stop()
             await services.oss.stop()
             await services.intake.stop()
@@ -85,6 +90,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             NotifyApi,
             AdminOssController,
             PesanWhatsappController,
+            PdpController,
             create_static_files_router(
                 path="/static",
                 directories=[settings.static_dir],
@@ -109,7 +115,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             exclude=["/api/"],
         ),
         compression_config=CompressionConfig(
-            backend="brotli", brotli_gzip_fallback=True, minimum_size=512
+            backend="brotli", brotli_gzip_fallback=True, minimum_size=512,
+            # quality 4: a third of quality 5's CPU for a 30 KB batch answer, 0.2% larger
+            brotli_quality=4,
         ),
         request_max_body_size=settings.max_body_bytes,
         exception_handlers={Exception: handle_exception},

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.domain.form_rules import form_rules
+
 # Officer pages that hold no personal data: the app shell, cached for offline use.
 SHELL_PAGES = ("/petugas/daftar", "/petugas/antrian", "/petugas/pengaturan", "/offline")
 # Static files of the shell (versioned URLs are made from these).
@@ -32,6 +34,7 @@ SW_MODULES = ("routes.js", "cache.js", "outbox.js", "replay.js", "messages.js",
 class AppShell:
     version: str
     precache: tuple[str, ...]
+    rules: str  # the form's rules (app/domain/form_rules.py) as JSON, for sw/validate.js
 
     def sw_prelude(self) -> str:
         """Lines prepended to sw/sw.js: its version and what to precache."""
@@ -41,9 +44,15 @@ class AppShell:
             f"const JBM_SHELL_PAGES = {json.dumps(list(SHELL_PAGES))};\n"
         )
 
+    def module_prelude(self, name: str) -> str:
+        """Lines prepended to a module of sw/: validate.js gets the server's rules."""
+        if name != "validate.js":
+            return ""
+        return f"self.JBM = self.JBM || {{}};\nself.JBM.rules = {self.rules};\n"
 
-def _tree_digest(roots: list[Path], patterns: tuple[str, ...]) -> str:
-    digest = hashlib.sha256()
+
+def _tree_digest(roots: list[Path], patterns: tuple[str, ...], extra: str) -> str:
+    digest = hashlib.sha256(extra.encode())
     for root in roots:
         for pattern in patterns:
             for path in sorted(root.rglob(pattern)):
@@ -57,8 +66,10 @@ def build_shell(
     salt: str = "",
 ) -> AppShell:
     """The version changes whenever anything the phone caches changes."""
+    rules = json.dumps(form_rules(), sort_keys=True)
     version = _tree_digest(
-        [static_dir, sw_dir, templates_dir], ("*.js", "*.css", "*.html", "*.png", "*.webmanifest")
+        [static_dir, sw_dir, templates_dir], ("*.js", "*.css", "*.html", "*.png", "*.webmanifest"),
+        rules,
     )
     if salt:
         version = hashlib.sha256((version + salt).encode()).hexdigest()[:12]
@@ -68,4 +79,4 @@ def build_shell(
         *(f"/sw/{name}?v={version}" for name in SHELL_SCRIPTS),
         *SHELL_DATA,
     )
-    return AppShell(version=version, precache=tuple(precache))
+    return AppShell(version=version, precache=tuple(precache), rules=rules)

@@ -99,6 +99,12 @@ class Settings:
     login_lock_base_s: float = 60.0  # first lock; each lock in a row doubles, up to the cap
     login_lock_cap_s: float = 3600.0
     login_forget_s: float = 24 * 3600.0  # no failure for this long: the doubling starts over
+    # -- Retention of personal data (docs/privacy.md) -------------------------------------
+    retention_job: bool = True  # run the retention job inside the web app
+    retention_interval_s: float = 3600.0  # how often it runs there
+    retention_push_payload_days: float = 90.0  # receiveNIB pushes: NIK and payload blanked
+    retention_whatsapp_days: float = 90.0  # WhatsApp hand-offs: who handed over blanked
+    retention_push_links_days: float = 30.0  # citizens' push links after the application ended
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -122,6 +128,7 @@ class Settings:
             **_push_from_env(),
             **_backup_from_env(),
             **_login_from_env(),
+            **_retention_from_env(),
         )
 
     @property
@@ -246,4 +253,14 @@ def _login_from_env() -> dict[str, object]:
         "login_lock_base_s": float(_env("LOGIN_LOCK_BASE_S", "60")),
         "login_lock_cap_s": float(_env("LOGIN_LOCK_CAP_S", "3600")),
         "login_forget_s": float(_env("LOGIN_FORGET_S", str(24 * 3600))),
+    }
+
+
+def _retention_from_env() -> dict[str, object]:
+    return {
+        "retention_job": _flag("RETENTION", "on"),
+        "retention_interval_s": max(60.0, float(_env("RETENTION_INTERVAL_S", "3600"))),
+        "retention_push_payload_days": max(1.0, float(_env("RETENTION_PUSH_PAYLOAD_DAYS", "90"))),
+        "retention_whatsapp_days": max(1.0, float(_env("RETENTION_WHATSAPP_DAYS", "90"))),
+        "retention_push_links_days": max(1.0, float(_env("RETENTION_PUSH_LINKS_DAYS", "30"))),
     }

@@ -1,6 +1,6 @@
 // Caches: one versioned cache for the app shell; old versions are deleted on activate.
 // The IndexedDB outbox is never touched here: an update never discards the queue.
-/* global JBM_VERSION, JBM_PRECACHE */
+/* global JBM_VERSION, JBM_PRECACHE, JBM_SHELL_PAGES */
 (function (root) {
   "use strict";
 
@@ -55,6 +55,17 @@
     });
   }
 
+  // At logout: drop the cached officer pages (their header names the officer). Only the
+  // shell cache's pages go; static files, reference data and the IndexedDB outbox stay.
+  // refreshPages() fetches them again after the next login.
+  function forgetPages() {
+    return caches.open(SHELL).then(function (cache) {
+      return Promise.all(JBM_SHELL_PAGES.filter(function (url) {
+        return url.indexOf("/petugas/") === 0;
+      }).map(function (url) { return cache.delete(url, { ignoreSearch: true }); }));
+    });
+  }
+
   function cleanup() {
     return caches.keys().then(function (names) {
       return Promise.all(names.filter(function (name) {
@@ -74,7 +85,8 @@
 
   root.JBM = root.JBM || {};
   root.JBM.cache = {
-    SHELL: SHELL, precache: precache, refreshPages: refreshPages, cleanup: cleanup,
+    SHELL: SHELL, precache: precache, refreshPages: refreshPages, forgetPages: forgetPages,
+    cleanup: cleanup,
     match: match, put: put, storable: storable, discard: discard,
   };
 })(self);

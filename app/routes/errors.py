@@ -7,6 +7,7 @@ from typing import Any
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException
+from litestar.plugins.htmx import TriggerEvent
 from litestar.response import Template
 
 from app.routes.pages import is_htmx, render, see_other
@@ -63,9 +64,16 @@ def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Respons
         response = see_other(request, f"/masuk?next={target}")
         response.headers.update(BASE_HEADERS)
         return response
+    if is_htmx(request):
+        # htmx does not swap 4xx/5xx answers (templating.HTMX_CONFIG), so a page here would
+        # never be seen: the message travels as an event the page shows as a toast
+        # (static/js/app.js, "jbm:toast"), and what was typed stays in the form.
+        toast = TriggerEvent(content="", name="jbm:toast", after="receive",
+                             params={"message": message, "kind": "error"},
+                             status_code=status_code)
+        toast.headers.update(BASE_HEADERS)
+        return toast
     page: Template = render(request, "error.html", status_code, message=message,
                             code=status_code)
     page.headers.update(BASE_HEADERS)
-    if is_htmx(request):
-        page.headers["HX-Retarget"] = "#flash"
     return page

@@ -35,8 +35,9 @@ class PwaController(Controller):
         if name not in SW_MODULES:
             raise NotFoundException()
         versioned = request.query_params.get("v") == services.shell.version
+        prelude = services.shell.module_prelude(name).encode()
         return Response(
-            content=(services.settings.sw_dir / name).read_bytes(),
+            content=prelude + (services.settings.sw_dir / name).read_bytes(),
             media_type=JS,
             headers={"Cache-Control": "public, max-age=31536000, immutable" if versioned
                      else "no-cache"},

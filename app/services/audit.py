@@ -31,6 +31,12 @@ USER_DISABLED = "user.disabled"
 USER_ENABLED = "user.enabled"
 USER_SESSIONS_REVOKED = "user.sessions_revoked"
 NIK_VIEW = "nik.view"  # a page showed an application's full NIK; target: the application id
+PDP_REQUEST = "pdp.request"
+PDP_STATUS = "pdp.status"
+PDP_EXPORT = "pdp.export"
+PDP_ERASURE = "pdp.erasure"
+PDP_ERASURE_REFUSED = "pdp.erasure_refused"
+RETENTION_RUN = "retention.run"
 
 # What the admin's filter offers, in Bahasa Indonesia. Colleagues adding actions add them here.
 ACTION_LABELS = {
@@ -45,6 +51,12 @@ ACTION_LABELS = {
     USER_ENABLED: "Pengguna diaktifkan",
     USER_SESSIONS_REVOKED: "Sesi dicabut",
     NIK_VIEW: "NIK lengkap dilihat",
+    PDP_REQUEST: "Permintaan subjek data dicatat",
+    PDP_STATUS: "Status permintaan subjek data diubah",
+    PDP_EXPORT: "Paket akses data diunduh",
+    PDP_ERASURE: "Data permohonan dianonimkan",
+    PDP_ERASURE_REFUSED: "Penghapusan data ditolak sistem",
+    RETENTION_RUN: "Retensi data dijalankan",
 }
 
 CLI_ROUTE = "python -m app"

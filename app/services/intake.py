@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import re
 import sqlite3
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -108,23 +109,33 @@ class _Pending:
     future: asyncio.Future[store.InsertOutcome]
 
 
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
 def parse_client_id(raw: object) -> str | None:
     """The client's UUID in canonical lower-case form, or None when it is not a UUID."""
     if not isinstance(raw, str) or len(raw) > 64:
         return None
+    if _CANONICAL_UUID.fullmatch(raw):  # what phones send: already canonical
+        return raw
     try:
         return str(uuid.UUID(raw.strip()))
     except ValueError:
         return None
 
 
+# Built once: json.dumps with any option builds a new encoder on every call.
+# The hash's bytes must never change (it is stored: a phone's retry must still match).
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), check_circular=False)
+_ANSWER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
+
+
 def request_hash(data: ApplicationInput) -> str:
-    canonical = json.dumps(data.canonical(), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return hashlib.sha256(_CANONICAL.encode(data.canonical()).encode()).hexdigest()
 
 
 def _dumps(body: Mapping[str, object]) -> str:
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    return _ANSWER.encode(body)
 
 
 class IntakeService:

@@ -36,6 +36,11 @@
     box.appendChild(p);
   }
 
+  // An error answer to an htmx request arrives as an event, not as a page (app/routes/errors.py).
+  document.body.addEventListener("jbm:toast", function (event) {
+    flash(event.detail.message, event.detail.kind);
+  });
+
   // -- sending -----------------------------------------------------------------------------
   // Ask for a replay: the service worker does it when it controls the page (it goes on if the
   // page closes), else the page itself. Resolves with the replay's summary.

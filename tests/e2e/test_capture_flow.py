@@ -346,3 +346,16 @@ def test_no_console_errors_or_csp_violations(
         page.select_option("#kecamatan", WONODADI)
     page.wait_for_load_state("networkidle")
     assert console_errors == []
+
+
+def test_an_error_answer_to_htmx_shows_as_a_toast_and_keeps_the_form(
+    officer_page: Any, server: ServerProcess
+) -> None:
+    """htmx does not swap 4xx/5xx answers: the server sends the message as an event
+    (HX-Trigger "jbm:toast") and the page shows it, leaving what was typed in place."""
+    page = officer_page
+    page.goto(f"{server.url}/petugas/daftar")
+    page.fill("#name", "Siti Aminah")
+    page.evaluate("htmx.ajax('GET', '/petugas/permohonan/ZZZZZZZ', {target: '#kbli-results'})")
+    expect(page.locator("#flash .alert-error")).to_have_text("Halaman tidak ditemukan.")
+    expect(page.locator("#name")).to_have_value("Siti Aminah")

@@ -14,6 +14,7 @@ import pytest
 
 from app.db.applications import change_status
 from app.db.connection import open_sync, run_transaction
+from app.notify.tokens import TOKEN_TTL_S
 from tests.pushservice import PushService, Sub
 from tests.support import (
     ServerProcess,
@@ -71,7 +72,14 @@ def citizen_subscribe(srv: ServerProcess, code: str, sub: Sub) -> None:
                                          "digits": "7890"})
         assert answer.status_code == 200
         token = TOKEN.search(answer.text).group(1)
-        assert "7890" not in token and NIK not in token
+        # the token holds the application's id, its expiry and a signature, nothing else
+        # (no phone digits, no NIK); its expiry and signature are digits and letters that
+        # can hold "7890" by chance, so the check is on its parts
+        (app_id,) = srv.query("SELECT id FROM applications WHERE tracking_code = ?", code)[0]
+        token_id, expires, signature = token.split(".")
+        assert token_id == str(app_id)
+        assert abs(int(expires) - time.time() - TOKEN_TTL_S) < 120
+        assert re.fullmatch(r"[A-Za-z0-9_-]{43}", signature)  # HMAC-SHA256, base64url
         r = http.post("/api/push/warga", json={"token": token, "subscription": sub.info()})
         assert r.status_code == 201, r.text
 
