@@ -6,7 +6,8 @@ its work needs; an admin may do everything:
 - officer: the field pages (/petugas), their OWN applications, the JSON intake API;
 - oss_operator: the operator queue (/petugas/oss-tugas) and, read only, the applications of
   the tasks it may work on (an open task, or one it claimed or closed);
-- mitra, dpo: no staff pages yet (later features give them theirs).
+- dpo: the data-subject request desk (/admin/pdp);
+- mitra: no staff pages yet (later features give them theirs).
 
 The guards in app/security.py enforce the areas; the application routes ask
 ``can_see_application`` and ``can_change_application`` for one application.
@@ -87,4 +88,6 @@ def home_path(role: str) -> str:
         return "/petugas"
     if role == OSS_OPERATOR:
         return "/petugas/oss-tugas"
+    if role == DPO:
+        return "/admin/pdp"
     return "/akun"

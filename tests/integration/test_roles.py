@@ -3,8 +3,8 @@
 Every route of the app, under every role: anonymous, officer A, officer B, OSS operator,
 mitra, DPO and admin. An officer sees only their own applications (another's answer 404,
 not 403: existence is not revealed); the operator reads the applications of its tasks;
-admins see all; mitra and DPO have no staff pages. Every view of a full NIK is audited,
-without the NIK.
+admins see all; the DPO has the data-subject desk, the mitra no staff pages yet. Every
+view of a full NIK is audited, without the NIK.
 
 The server runs in the assisted OSS mode (the production mode), so applications get
 operator tasks as they would in the office.
@@ -16,11 +16,13 @@ import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import httpx
 import pytest
 
+from app.clock import WIB
 from app.db.applications import change_status
 from app.db.connection import open_sync, run_transaction
 from app.main import create_app
@@ -64,6 +66,7 @@ LOGGED_IN = expect(("officer_a", "officer_b", "oss_operator", "mitra", "dpo"))
 OFFICERS = expect(("officer_a", "officer_b"))
 OPERATOR = expect(("oss_operator",))
 ADMINS = expect(())
+DPO_DESK = expect(("dpo",))
 # Officer A's application with an open operator task: the operator reads it.
 A_READ = expect(("officer_a", "oss_operator"), hidden=("officer_b",))
 # Acting on it: A and admins; the operator, who can see it, is refused.
@@ -135,6 +138,13 @@ ROUTES: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/admin/oss/kiriman/{push_id:int}/cocokkan"): ADMINS,
     ("GET", "/admin/pesan-whatsapp"): ADMINS,
     ("POST", "/admin/pesan-whatsapp"): ADMINS,
+    ("GET", "/admin/pdp"): DPO_DESK,
+    ("POST", "/admin/pdp"): DPO_DESK,
+    ("GET", "/admin/pdp/{request_id:int}"): DPO_DESK,
+    ("POST", "/admin/pdp/{request_id:int}/status"): DPO_DESK,
+    ("POST", "/admin/pdp/{request_id:int}/akses"): DPO_DESK,
+    # an access request: erasing it is refused (409), whoever may try
+    ("POST", "/admin/pdp/{request_id:int}/hapus"): DPO_DESK,
     # Last for every role: it ends the session (test_logout_is_for_everyone).
     ("POST", "/keluar"): SAME,
 }
@@ -149,6 +159,7 @@ class World:
     app_read: str  # officer A's application with an open operator task
     app_fix: str  # officer A's application sent back (needs_fix), its task closed by admin
     task: int  # the open task of app_read
+    subject_request: int  # a data-subject access request on the DPO's desk
     nik_read: str
 
 
@@ -209,7 +220,15 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             "_csrf_token": admin_token, "reason": "Nama tidak sesuai KTP"}).status_code == 303
         csrf = {role: csrf_from(h.get("/masuk" if role == "anonymous" else "/akun").text)
                 for role, h in http.items()}
-        yield World(server, http, csrf, ids, codes[0], codes[1], tasks[codes[0]], nik_for(0))
+        recorded = http["dpo"].post("/admin/pdp", data={
+            "_csrf_token": csrf["dpo"], "kind": "akses", "nik": nik_for(50),
+            "requester_name": "Pemohon Uji", "channel": "loket", "note": "",
+            "received_at": datetime.now(WIB).strftime("%Y-%m-%dT%H:%M")})
+        assert recorded.status_code == 303, recorded.text
+        subject_request = int(re.search(r"/admin/pdp/(\d+)", recorded.headers["location"])
+                              .group(1))
+        yield World(server, http, csrf, ids, codes[0], codes[1], tasks[codes[0]],
+                    subject_request, nik_for(0))
     finally:
         for h in http.values():
             h.close()
@@ -222,6 +241,7 @@ def _url(world: World, method: str, path: str) -> str:
             .replace("{task_id:int}", str(world.task))
             .replace("{user_id:int}", str(world.ids["admin"]))  # the admin's own: harmless
             .replace("{push_id:int}", "999999")
+            .replace("{request_id:int}", str(world.subject_request))
             .replace("{name:str}", "outbox.js")
             .replace("{file_path:path}", "css/app.css"))
 
@@ -294,7 +314,7 @@ def test_refusals_say_why_in_bahasa_indonesia(world: World) -> None:
 
 def test_each_role_starts_on_its_own_page(world: World) -> None:
     starts = {"officer_a": "/petugas", "admin": "/petugas", "oss_operator": "/petugas/oss-tugas",
-              "mitra": "/akun", "dpo": "/akun"}
+              "mitra": "/akun", "dpo": "/admin/pdp"}
     for role, start in starts.items():
         assert world.http[role].get("/masuk").headers["location"] == start, role
 
