@@ -10,6 +10,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
 from app.clock import WIB, utc_now
+from app.domain.access import home_path
 from app.domain.theme import THEMES, scheme
 from app.security import current_user
 
@@ -38,7 +39,9 @@ def render(
     status_code: int = 200,
     **context: Any,
 ) -> Template:
-    context.setdefault("user", current_user(request))
+    user = current_user(request)
+    context.setdefault("user", user)
+    context.setdefault("home", home_path(user.role) if user else "/")
     context.setdefault("theme", theme_of(request))
     context.setdefault("scheme", scheme_now(context["theme"]))
     return Template(

@@ -6,7 +6,7 @@ From a route, one call::
 
 or, inside a transaction the route already runs (``db.write(fn, ...)``)::
 
-    audit.record(conn, actor, audit.NIK_VIEW, "application", code)
+    audit.record(conn, actor, audit.NIK_VIEW, "application", str(application_id))
 
 ``detail`` is read by admins: never put a NIK, phone number, name or password in it.
 """
@@ -30,6 +30,7 @@ USER_PASSWORD = "user.password"  # noqa: S105 - an action name
 USER_DISABLED = "user.disabled"
 USER_ENABLED = "user.enabled"
 USER_SESSIONS_REVOKED = "user.sessions_revoked"
+NIK_VIEW = "nik.view"  # a page showed an application's full NIK; target: the application id
 PDP_REQUEST = "pdp.request"
 PDP_STATUS = "pdp.status"
 PDP_EXPORT = "pdp.export"
@@ -61,6 +62,7 @@ ACTION_LABELS = {
     USER_DISABLED: "Pengguna dinonaktifkan",
     USER_ENABLED: "Pengguna diaktifkan",
     USER_SESSIONS_REVOKED: "Sesi dicabut",
+    NIK_VIEW: "NIK lengkap dilihat",
     PDP_REQUEST: "Permintaan subjek data dicatat",
     PDP_STATUS: "Status permintaan subjek data diubah",
     PDP_EXPORT: "Paket akses data diunduh",

@@ -31,7 +31,7 @@ USER_KEY = "kunci-uji-oss"
 
 def _operator(server: ServerProcess, username: str) -> httpx.Client:
     subprocess.run([sys.executable, "-m", "app", "create-user", username, "--name",
-                    f"Operator {username}", "--role", "officer"], cwd=ROOT, check=True,
+                    f"Operator {username}", "--role", "oss_operator"], cwd=ROOT, check=True,
                    capture_output=True, env={**server.env, "JBM_NEW_PASSWORD": "operator-oss-1"})
     http = client(server.url)
     assert login(http, username, "operator-oss-1").status_code == 303
