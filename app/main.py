@@ -22,6 +22,7 @@ from app.routes.admin.pengguna import AdminAuditController, AdminUsersController
 from app.routes.admin.pesan_whatsapp import PesanWhatsappController
 from app.routes.api.applications import ApplicationsApi
 from app.routes.api.oss import PiaController
+from app.routes.api.perangkat import PerangkatApi
 from app.routes.api.push import NotifyApi
 from app.routes.auth import AuthController
 from app.routes.citizen.cek import CitizenController
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PwaController,
             ReferenceController,
             ApplicationsApi,
+            PerangkatApi,
             PiaController,
             AdminUsersController,
             AdminAuditController,

@@ -30,6 +30,8 @@ USER_PASSWORD = "user.password"  # noqa: S105 - an action name
 USER_DISABLED = "user.disabled"
 USER_ENABLED = "user.enabled"
 USER_SESSIONS_REVOKED = "user.sessions_revoked"
+DEVICE_ISSUED = "device.issued"
+DEVICE_REVOKED = "device.revoked"
 
 # What the admin's filter offers, in Bahasa Indonesia. Colleagues adding actions add them here.
 ACTION_LABELS = {
@@ -43,6 +45,8 @@ ACTION_LABELS = {
     USER_DISABLED: "Pengguna dinonaktifkan",
     USER_ENABLED: "Pengguna diaktifkan",
     USER_SESSIONS_REVOKED: "Sesi dicabut",
+    DEVICE_ISSUED: "Kredensial perangkat dibuat",
+    DEVICE_REVOKED: "Kredensial perangkat dicabut",
 }
 
 CLI_ROUTE = "python -m app"
