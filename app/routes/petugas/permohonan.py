@@ -67,15 +67,15 @@ class PermohonanController(Controller):
     # -- the capture form ----------------------------------------------------------------
     @get("/daftar", name="daftar")
     async def daftar_page(self, request: Request[Any, Any, Any], regions: Regions,
-                          kbli: KbliCatalog) -> Any:
-        page = self._form(request, regions, kbli, {}, {}, 200)
+                          kbli: KbliCatalog, settings: Settings) -> Any:
+        page = self._form(request, regions, kbli, {}, {}, 200, status_base=settings.base_url)
         # The empty form is part of the offline app shell: no personal data in it.
         page.headers["Cache-Control"] = SHELL_CACHE
         return page
 
     @post("/daftar")
     async def daftar(self, request: Request[Any, Any, Any], intake: IntakeService,
-                     regions: Regions, kbli: KbliCatalog, user: User) -> Any:
+                     regions: Regions, kbli: KbliCatalog, settings: Settings, user: User) -> Any:
         form = await request.form()
         values = read_form(form)
         client_id = str(form.get("client_id", ""))
@@ -84,16 +84,17 @@ class PermohonanController(Controller):
             return see_other(request, f"/petugas/permohonan/{result.tracking_code}/tanda-terima")
         if result.status_code == 422:
             return self._form(request, regions, kbli, values, result.errors, 422,
-                              client_id=client_id)
+                              client_id=client_id, status_base=settings.base_url)
         notice = MSG_CONFLICT if result.status_code == 409 else result.message
         # A conflict or a broken key: keep what was typed, give the form a fresh key.
         return self._form(request, regions, kbli, values, {},
-                          422 if result.status_code < 500 else 503, notice=notice)
+                          422 if result.status_code < 500 else 503, notice=notice,
+                          status_base=settings.base_url)
 
     def _form(
         self, request: Request[Any, Any, Any], regions: Regions, kbli: KbliCatalog,
         values: dict[str, str], errors: dict[str, str], status_code: int,
-        client_id: str | None = None, notice: str | None = None,
+        client_id: str | None = None, notice: str | None = None, status_base: str = "",
     ) -> Any:
         kecamatan = values.get("kecamatan") or ""
         chosen = [c for c in values.get("kbli", "").replace(",", " ").split() if c]
@@ -106,6 +107,7 @@ class PermohonanController(Controller):
             "desa_list": regions.desa_of(kecamatan) if kecamatan else [],
             "regions": regions,
             "chosen_kbli": [e for c in chosen if (e := kbli.get(c))],
+            "status_base": status_base,  # the phone's receipt QR: {base}/cek?kode=CODE
         }
         template = "petugas/_form.html" if is_htmx(request) else "petugas/daftar.html"
         return render(request, template, status_code, **context)
