@@ -24,10 +24,15 @@ class Device:
         return self.revoked_at is None and self.expires_at > now
 
 
-def issued_for_session(conn: sqlite3.Connection, session_hash: str) -> bool:
-    return conn.execute(
-        "SELECT 1 FROM device_credentials WHERE session_hash = ?", (session_hash,)
-    ).fetchone() is not None
+def revoke_for_session(conn: sqlite3.Connection, session_hash: str, now: str, why: str
+                       ) -> int:
+    """Revoke what this login session issued before (at most one credential lives per login)."""
+    cur = conn.execute(
+        "UPDATE device_credentials SET revoked_at = ?, revoked_why = ?"
+        " WHERE session_hash = ? AND revoked_at IS NULL",
+        (now, why, session_hash),
+    )
+    return cur.rowcount
 
 
 def insert(conn: sqlite3.Connection, token_hash: str, user_id: int, session_hash: str,

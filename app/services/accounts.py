@@ -84,10 +84,9 @@ def _stamp(moment: float) -> str:
 
 
 # A device credential is handed out only this soon after the login that made the session,
-# and once per session: a stolen session cookie cannot be stretched into a 14-day token.
+# and one lives per session: a stolen session cookie cannot be stretched into a 14-day token.
 DEVICE_ISSUE_WINDOW_S = 600.0
 MSG_DEVICE_NOT_FRESH = "Kredensial perangkat hanya diberikan sesaat setelah masuk."
-MSG_DEVICE_ISSUED = "Kredensial perangkat untuk sesi ini sudah diberikan."
 
 
 @dataclass(frozen=True, slots=True)
@@ -393,8 +392,9 @@ class Accounts:
                            replaces: str | None, actor: Actor) -> DeviceGrant | str:
         """A new device credential for the phone of a session just logged in, or why not.
 
-        Once per session, within DEVICE_ISSUE_WINDOW_S of the login. ``replaces`` is the
-        credential the phone held before (another login on it): revoked here.
+        Only within DEVICE_ISSUE_WINDOW_S of the login, and one live credential per session:
+        asking again (the first answer was lost to a navigation) revokes the earlier one.
+        ``replaces`` is the credential the phone held before (another login on it): revoked.
         """
         if not session_token:
             return MSG_DEVICE_NOT_FRESH
@@ -407,9 +407,8 @@ class Accounts:
         expires = _stamp(now + self.device_s)
         old = token_hash(replaces) if replaces and len(replaces) <= 128 else None
 
-        def tx(conn: sqlite3.Connection) -> DeviceGrant | str:
-            if device_store.issued_for_session(conn, session):
-                return MSG_DEVICE_ISSUED
+        def tx(conn: sqlite3.Connection) -> DeviceGrant:
+            device_store.revoke_for_session(conn, session, _stamp(now), "replaced")
             if old:
                 device_store.revoke_token(conn, old, _stamp(now), "replaced")
             device_id = device_store.insert(conn, token_hash(token), user.id, session,

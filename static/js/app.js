@@ -124,9 +124,11 @@
             return JBM.device.set({ token: grant.token, expires_at: grant.expires_at });
           }).then(function () { return JBM.device.setPending(false); });
         }
-        // Refused for this login (already given, or not fresh): no use asking again.
-        if (response.status < 500) { return JBM.device.setPending(false); }
-        return null;
+        // Refused for this login (not fresh any more): no use asking again. The body is
+        // read either way, so the request ends.
+        return response.text().then(function () {
+          return response.status < 500 ? JBM.device.setPending(false) : null;
+        });
       });
     }).catch(function () { return null; });  // no signal: asked again on the next page
   }

@@ -195,3 +195,18 @@ def test_progress_bar_leaves_when_a_replay_stops(phone: Any, fresh_server: Serve
     assert seen[0] == "Mengirim 0 dari 3…"  # it was shown...
     for selector in (".progress-bar", ".progress-inline"):  # ...and is gone
         assert page.is_hidden(selector), page.inner_text(selector)
+
+
+def test_codes_minted_on_the_phone_pass_the_servers_check(page: Any, server: ServerProcess
+                                                          ) -> None:
+    login(page, server.url, "/petugas/daftar")
+    poll(page, "() => Boolean(window.JBM && JBM.tracking)")
+    minted = page.evaluate("() => Array.from({length: 500}, () => JBM.tracking.mint())")
+    assert len(set(minted)) == 500
+    assert all(is_valid_tracking_code(code) for code in minted)
+    assert len({code[i] for code in minted for i in range(6)}) == 31  # the whole alphabet
+    server_codes = [new_tracking_code() for _ in range(200)]
+    assert page.evaluate("codes => codes.every(c => JBM.tracking.isValid(c))", server_codes)
+    # One wrong character or a swap is caught on the phone as on the server.
+    broken = [c[:2] + c[3] + c[2] + c[4:] for c in server_codes if c[2] != c[3]]
+    assert not any(page.evaluate("codes => codes.map(c => JBM.tracking.isValid(c))", broken))

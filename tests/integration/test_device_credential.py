@@ -71,8 +71,10 @@ def test_device_credential_sends_applications_without_a_session(
     server: ServerProcess,
 ) -> None:
     officer = officer_client(server.url)
-    token = device_token(officer)
-    assert issue(officer).status_code == 409  # once per login
+    lost = device_token(officer)  # an answer the phone lost (it navigated away)
+    token = device_token(officer)  # asking again: one live credential per login
+    assert token != lost
+    assert submit(as_device(server, lost)).status_code == 401
     assert len(token) >= 43  # 256 bits, url-safe base64
     stored = server.query("SELECT token_hash FROM device_credentials")
     assert all(token not in row[0] for row in stored)  # only its hash is kept

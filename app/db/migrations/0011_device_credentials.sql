@@ -6,7 +6,7 @@ CREATE TABLE device_credentials (
     id            INTEGER PRIMARY KEY,
     token_hash    TEXT NOT NULL UNIQUE,
     user_id       INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-    session_hash  TEXT UNIQUE,          -- the login session that made it: one per login
+    session_hash  TEXT NOT NULL,        -- the login session that made it
     created_at    TEXT NOT NULL,        -- UTC ISO-8601, like expires_at and the others
     expires_at    TEXT NOT NULL,
     revoked_at    TEXT,
@@ -14,3 +14,4 @@ CREATE TABLE device_credentials (
     last_used_at  TEXT
 );
 CREATE INDEX device_credentials_user ON device_credentials(user_id);
+CREATE INDEX device_credentials_session ON device_credentials(session_hash);

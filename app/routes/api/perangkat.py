@@ -15,7 +15,7 @@ from litestar import Controller, Request, Response, post
 from app.db.users import User
 from app.http_errors import user_error
 from app.security import Actor, officer_json_api
-from app.services.accounts import MSG_DEVICE_ISSUED, Accounts
+from app.services.accounts import Accounts
 
 
 class PerangkatApi(Controller):
@@ -35,8 +35,6 @@ class PerangkatApi(Controller):
             request.scope["state"].get("session_token"), user,
             replaces if isinstance(replaces, str) else None, actor)
         if isinstance(grant, str):
-            if grant == MSG_DEVICE_ISSUED:
-                raise user_error(409, "device_already_issued", grant)
             raise user_error(403, "session_not_fresh", grant)
         body = {"token": grant.token, "expires_at": grant.expires_at}
         return Response(content=json.dumps(body).encode(), status_code=201,
