@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.db import devices as device_store
 from app.db import users as user_store
 from app.db.connection import migrate_path, open_sync, run_transaction
 from app.domain.users import ROLES
@@ -41,6 +42,8 @@ def _create_user(
     def tx(conn: sqlite3.Connection) -> int:
         now = datetime.now(UTC).isoformat(timespec="seconds")
         user_id = user_store.upsert_user(conn, username, full_name, password_hash, role, now)
+        # A replaced password or role also ends the user's device credentials.
+        device_store.revoke_all(conn, user_id, now, "password")
         audit.record(conn, audit.cli_actor(command), audit.USER_CREATED, "user", str(user_id),
                      f"{username}, peran {role} (dibuat atau diperbarui)")
         return user_id

@@ -25,6 +25,7 @@ from app.routes.admin.pesan_whatsapp import PesanWhatsappController
 from app.routes.admin.undangan import AdminUndanganController
 from app.routes.api.applications import ApplicationsApi
 from app.routes.api.oss import PiaController
+from app.routes.api.perangkat import PerangkatApi
 from app.routes.api.push import NotifyApi
 from app.routes.auth import AuthController
 from app.routes.citizen.cek import CitizenController
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PwaController,
             ReferenceController,
             ApplicationsApi,
+            PerangkatApi,
             PiaController,
             AdminUsersController,
             AdminAuditController,

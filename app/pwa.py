@@ -18,6 +18,8 @@ SHELL_ASSETS = (
     "vendor/htmx-2.0.11.min.js",
     "js/app.js",
     "js/capture.js",
+    "js/receipt.js",
+    "vendor/qr-creator-1.0.0.min.js",
     "js/queue.js",
     "js/pengaturan.js",
     "icons/icon-192.png",

@@ -162,6 +162,24 @@ async def officer_json_api(
     await same_origin_json(connection, handler)
 
 
+DEVICE_SCHEME = "device "
+
+
+async def intake_json_api(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
+    """The intake API's guard: a session, or else a phone's device credential
+    (``Authorization: Device <token>``), which is accepted here and nowhere else."""
+    if current_user(connection) is None:
+        header = connection.headers.get("authorization", "")
+        if header[: len(DEVICE_SCHEME)].lower() == DEVICE_SCHEME:
+            services: Services = connection.app.state.services
+            user = await services.accounts.device_user(header[len(DEVICE_SCHEME):].strip())
+            if user is not None:
+                connection.scope["state"]["user"] = user
+    await officer_json_api(connection, handler)
+
+
 class HeadersMiddleware(ASGIMiddleware):
     """Security headers and cache rules on every answer, errors and static files included."""
 

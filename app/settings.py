@@ -34,6 +34,8 @@ class Settings:
     # sessions: idle and absolute lifetime in seconds
     session_idle_s: int = 8 * 3600
     session_absolute_s: int = 7 * 24 * 3600
+    # a phone's device credential (sends its queue after the session ended): lifetime in days
+    device_credential_days: float = 14.0
     # largest accepted request body (bytes) and items per batch
     max_body_bytes: int = 256 * 1024
     max_batch_items: int = 200
@@ -144,6 +146,7 @@ class Settings:
             secret_key=os.environ.get("JBM_SECRET_KEY") or None,
             session_idle_s=int(_env("SESSION_IDLE_S", str(8 * 3600))),
             session_absolute_s=int(_env("SESSION_ABSOLUTE_S", str(7 * 24 * 3600))),
+            device_credential_days=float(_env("DEVICE_CREDENTIAL_DAYS", "14")),
             max_body_bytes=int(_env("MAX_BODY_BYTES", str(256 * 1024))),
             debug=_env("DEBUG", "0") == "1",
             shell_salt=_env("SHELL_SALT", ""),

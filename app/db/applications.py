@@ -126,6 +126,20 @@ def insert_batch(conn: sqlite3.Connection, items: Sequence[NewApplication]) -> l
     return outcomes
 
 
+def taken_codes(conn: sqlite3.Connection, codes: Sequence[str]) -> set[str]:
+    """Which of these tracking codes already belong to an application."""
+    found: set[str] = set()
+    unique = list(set(codes))
+    for start in range(0, len(unique), _CHUNK):
+        chunk = unique[start : start + _CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        found.update(row[0] for row in conn.execute(
+            f"SELECT tracking_code FROM applications WHERE tracking_code IN ({marks})",  # noqa: S608
+            chunk,
+        ))
+    return found
+
+
 class TransitionError(Exception):
     """The application is not in a status from which the requested change is allowed."""
 

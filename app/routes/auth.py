@@ -102,7 +102,10 @@ class AuthController(Controller):
     @post("/keluar", name="logout")
     async def logout(self, request: Request[Any, Any, Any], accounts: Accounts, actor: Actor,
                      settings: Settings) -> Response[Any]:
-        await accounts.logout(request.cookies.get(settings.session_cookie), actor)
+        form = await request.form()
+        # The phone's device credential, sent along by static/js/app.js to be revoked.
+        device = str(form.get("device_token", "")) or None
+        await accounts.logout(request.cookies.get(settings.session_cookie), actor, device)
         response = see_other(request, "/masuk")
         # Same attributes as when set: a __Host- cookie is only replaced by a Secure one.
         response.set_cookie(

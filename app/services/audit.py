@@ -49,6 +49,8 @@ CAR_CHANGED = "car.changed"
 AGENCY_CHANGED = "agency.changed"
 INVITATION_RECEIVED = "invitation.received"
 INVITATION_ANSWERED = "invitation.answered"
+DEVICE_ISSUED = "device.issued"
+DEVICE_REVOKED = "device.revoked"
 
 # What the admin's filter offers, in Bahasa Indonesia. Colleagues adding actions add them here.
 ACTION_LABELS = {
@@ -81,6 +83,8 @@ ACTION_LABELS = {
     AGENCY_CHANGED: "Instansi mitra diubah",
     INVITATION_RECEIVED: "Undangan layanan keliling masuk",
     INVITATION_ANSWERED: "Undangan layanan keliling dijawab",
+    DEVICE_ISSUED: "Kredensial perangkat dibuat",
+    DEVICE_REVOKED: "Kredensial perangkat dicabut",
 }
 
 CLI_ROUTE = "python -m app"

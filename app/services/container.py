@@ -62,6 +62,7 @@ class Services:
                 db, settings.session_idle_s, settings.session_absolute_s,
                 account_policy=_login_policy(settings, settings.login_account_failures),
                 client_policy=_login_policy(settings, settings.login_client_failures),
+                device_s=settings.device_credential_days * 86400.0,
             ),
             intake=intake,
             kbli=kbli,

@@ -33,8 +33,9 @@ from app.domain.application import (
     to_columns,
     validate_application,
 )
+from app.domain.errors import FieldError
 from app.domain.status import LABELS, Status
-from app.domain.tracking import new_tracking_code
+from app.domain.tracking import new_tracking_code, normalize_tracking_code
 from app.reference.kbli import KbliCatalog
 from app.reference.regions import Regions
 
@@ -110,6 +111,7 @@ class _Pending:
     officer_id: int
     actor: str
     future: asyncio.Future[store.InsertOutcome]
+    proposed_code: str | None = None  # minted by the phone; kept when free (see api.md)
 
 
 _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -133,6 +135,22 @@ def parse_client_id(raw: object) -> str | None:
 # for the same bytes (tests/unit/test_intake_answer.py holds the formula fixed).
 _CANONICAL = json.JSONEncoder(separators=(",", ":"), check_circular=False)
 _ANSWER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
+
+
+def proposed_code(raw: Mapping[str, object]) -> str | None:
+    """The tracking code the phone minted for this application, when well-formed.
+
+    It travels in the body as ``tracking_code`` but is not a form field: it takes no part
+    in validation nor in the request hash, so a replay is judged on the application alone
+    and answered with the code that was finally stored.
+    """
+    value = raw.get("tracking_code")
+    if not isinstance(value, str) or len(value) > 16:
+        return None
+    try:
+        return normalize_tracking_code(value)
+    except FieldError:
+        return None
 
 
 def request_hash(data: ApplicationInput) -> str:
@@ -248,7 +266,8 @@ class IntakeService:
                 results.append(self._invalid(client_id, checked))
                 continue
             pending = _Pending(
-                client_id, checked, request_hash(checked), officer_id, actor, loop.create_future()
+                client_id, checked, request_hash(checked), officer_id, actor,
+                loop.create_future(), proposed_code(raw),
             )
             waiting.append((index, pending))
             results.append(None)
@@ -323,8 +342,9 @@ class IntakeService:
         return status, reason, answer_json(pending.client_id, code, status, reason or MSG_RECEIVED,
                                            self._base_url)
 
-    def _row(self, pending: _Pending, now: datetime, now_iso: str) -> store.NewApplication:
-        code = new_tracking_code()
+    def _row(self, pending: _Pending, now: datetime, now_iso: str, fresh: bool = False
+             ) -> store.NewApplication:
+        code = (None if fresh else pending.proposed_code) or new_tracking_code()
         status, reason, response = self._response(pending, code)
         return store.NewApplication(
             client_id=pending.client_id,
@@ -356,12 +376,26 @@ class IntakeService:
                     if not pending.future.done():
                         pending.future.set_exception(exc)
 
+    def _insert_tx(self, conn: sqlite3.Connection, batch: list[_Pending],
+                   rows: list[store.NewApplication], now: datetime, now_iso: str
+                   ) -> list[store.InsertOutcome]:
+        """Insert inside the writer's transaction. A code the phone proposed that another
+        application already holds (or an earlier item of this batch) is replaced by a fresh
+        one; the answer, and so the receipt, push and WhatsApp text, carry the final code.
+        (A replay's own code is "taken" too: its row is rebuilt, then not inserted.)"""
+        taken = store.taken_codes(conn, [r.tracking_code for r in rows])
+        for index, pending in enumerate(batch):
+            if rows[index].tracking_code in taken:
+                rows[index] = self._row(pending, now, now_iso, fresh=True)
+            taken.add(rows[index].tracking_code)
+        return store.insert_batch(conn, rows)
+
     async def _commit(self, batch: list[_Pending]) -> None:
         for _attempt in range(3):
             now_iso, now = utc_now_iso()
             rows = [self._row(p, now, now_iso) for p in batch]
             try:
-                outcomes = await self._db.write(store.insert_batch, rows)
+                outcomes = await self._db.write(self._insert_tx, batch, rows, now, now_iso)
             except sqlite3.IntegrityError as exc:
                 error: Exception = exc
                 if "tracking_code" in str(exc):

@@ -4,7 +4,15 @@
   "use strict";
 
   var JBM = window.JBM = window.JBM || {};
-  var TIMER_MS = 30000;
+  // While items wait, try again soon and back off: 2, 3, 4.5, 6.8, 10, 15, 23, 30, 30 … s;
+  // back to 2 s on the `online` event and whenever something was sent. A try costs one
+  // small GET /healthz while the server cannot be reached.
+  var RETRY_MIN_MS = 2000;
+  var RETRY_MAX_MS = 30000;
+  var RETRY_GROWTH = 1.5;
+  // A progress bar no message has refreshed for this long belongs to a replay that died
+  // (the worker was stopped): it is taken down (a request times out after 20 s).
+  var PROGRESS_STALE_MS = 25000;
   var officer = document.body && document.body.dataset.officer === "1";
   var registration = null;
   var updateAccepted = false;
@@ -154,6 +162,21 @@
     });
   }
 
+  // -- trying again while items wait -----------------------------------------------------
+  var retryDelay = RETRY_MIN_MS;
+  var retryTimer = null;
+
+  function retryAfter(summary) {
+    clearTimeout(retryTimer);
+    retryTimer = null;
+    if (!officer || !summary) { return; }
+    if (summary.sent > 0) { retryDelay = RETRY_MIN_MS; }
+    var waiting = (summary.unsent || 0) - (summary.needs_fix || 0);  // queued, sending, auth
+    if (waiting <= 0) { retryDelay = RETRY_MIN_MS; return; }
+    retryTimer = setTimeout(sendIfWaiting, retryDelay);
+    retryDelay = Math.min(RETRY_MAX_MS, retryDelay * RETRY_GROWTH);
+  }
+
   function askBackgroundSync() {
     if (registration && registration.sync) {
       registration.sync.register("jbm-outbox").catch(function () { /* not granted: timer and online event remain */ });
@@ -165,6 +188,50 @@
       if (counts && counts.queued + counts.sending + counts.auth > 0) { return sendNow(); }
       return null;
     });
+  }
+
+  function backOnline() {
+    retryDelay = RETRY_MIN_MS;
+    sendIfWaiting();
+  }
+
+  // -- the device credential (docs/api.md) ------------------------------------------------
+  // Logging in marks the phone "pending"; the first officer page after it asks the server
+  // for a credential (once per login) and keeps it in IndexedDB for the replays.
+  function fetchDeviceCredential() {
+    if (!JBM.device) { return Promise.resolve(); }
+    return JBM.device.pending().then(function (pending) {
+      if (!pending) { return null; }
+      return JBM.device.get().then(function (old) {
+        return fetch("/api/perangkat", {
+          method: "POST", credentials: "same-origin", cache: "no-store",
+          headers: { "Content-Type": "application/json", "Accept": "application/json" },
+          body: JSON.stringify(old ? { replaces: old.token } : {}),
+        });
+      }).then(function (response) {
+        if (response.status === 201) {
+          return response.json().then(function (grant) {
+            return JBM.device.set({ token: grant.token, expires_at: grant.expires_at });
+          }).then(function () { return JBM.device.setPending(false); });
+        }
+        // Refused for this login (not fresh any more): no use asking again. The body is
+        // read either way, so the request ends.
+        return response.text().then(function () {
+          return response.status < 500 ? JBM.device.setPending(false) : null;
+        });
+      });
+    }).catch(function () { return null; });  // no signal: asked again on the next page
+  }
+
+  function markLogin() {
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (form.getAttribute("action") !== "/masuk" || form.dataset.marked === "1" || !JBM.device) { return; }
+      event.preventDefault();
+      var go = function () { if (form.dataset.marked !== "1") { form.dataset.marked = "1"; form.submit(); } };
+      setTimeout(go, 1000);  // never let a slow IndexedDB hold the login back
+      JBM.device.setPending(true).then(go, go);
+    }, true);
   }
 
   // -- service worker and updates ------------------------------------------------------
@@ -217,21 +284,46 @@
           return;
         }
         form.dataset.confirmed = "1";
-        form.submit();
+        // The phone's device credential goes with the logout, to be revoked there.
+        var take = JBM.device ? JBM.device.take() : Promise.resolve(null);
+        take.then(function (token) {
+          if (token) {
+            var input = document.createElement("input");
+            input.type = "hidden"; input.name = "device_token"; input.value = token;
+            form.appendChild(input);
+          }
+          form.submit();
+        });
       });
     }, true);
   }
 
   // -- progress shown on every page ----------------------------------------------------
+  // The bar goes when the replay ends however it ends: "replayed" comes after a stop for
+  // no signal, an ended session or a server error too (a final "progress" does not), and a
+  // replay that died without a word is taken down after PROGRESS_STALE_MS.
+  var progressTimer = null;
+
+  function showProgress(text) {
+    clearTimeout(progressTimer);
+    progressTimer = text ? setTimeout(function () { showProgress(null); }, PROGRESS_STALE_MS) : null;
+    document.querySelectorAll("[data-progress]").forEach(function (el) {
+      el.hidden = !text;
+      el.textContent = text || "";
+    });
+  }
+
   function listen() {
     if (!JBM.messages) { return; }
     JBM.messages.on(function (message) {
       if (message.type === "changed") { refreshBadge(); }
       if (message.type === "progress") {
-        document.querySelectorAll("[data-progress]").forEach(function (el) {
-          el.hidden = message.done >= message.total;
-          el.textContent = "Mengirim " + message.done + " dari " + message.total + "…";
-        });
+        showProgress(message.done >= message.total ? null
+          : "Mengirim " + message.done + " dari " + message.total + "…");
+      }
+      if (message.type === "replayed") {
+        showProgress(null);
+        retryAfter(message.summary);
       }
     });
   }
@@ -242,11 +334,11 @@
   listen();
   if (JBM.outbox) {
     guardLogout();
+    markLogin();
     refreshBadge();
-    window.addEventListener("online", sendIfWaiting);
+    window.addEventListener("online", backOnline);
     if (officer) {
-      sendIfWaiting();
-      setInterval(sendIfWaiting, TIMER_MS);
+      fetchDeviceCredential().then(sendIfWaiting);
     }
   }
 })();

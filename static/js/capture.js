@@ -207,6 +207,8 @@
   var editing = null;
 
   function loadEditing() {
+    var receipt = /^#tanda-terima=([0-9a-f-]{36})$/.exec(window.location.hash);
+    if (receipt && JBM.receipt) { return JBM.receipt.show(receipt[1]); }
     var match = /^#ubah=([0-9a-f-]{36})$/.exec(window.location.hash);
     if (!match || !JBM.outbox) { return Promise.resolve(); }
     return JBM.outbox.get(match[1]).then(function (item) {
@@ -345,10 +347,15 @@
     setBusy(true, "Memeriksa…");
     JBM.validate.checkApplication(body, JBM.data).then(function (errors) {
       if (Object.keys(errors).length) { setBusy(false); showErrors(errors); return null; }
-      return JBM.outbox.save(id, body).then(function () {
+      // The code for the receipt shown at once; a corrected item keeps its first one.
+      var proposed = JBM.tracking ? JBM.tracking.mint() : null;
+      if (JBM.receipt) { JBM.receipt.hide(); }
+      return JBM.outbox.save(id, body, proposed).then(function () {
         dropDraft();
         draftNote(false);
         clearErrors();
+        // The receipt is on screen before any network wait (a hotspot without backhaul).
+        if (JBM.receipt) { JBM.receipt.show(id); }
         JBM.app.refreshBadge();
         setBusy(true, "Mengirim…");
         JBM.app.askBackgroundSync();
@@ -358,12 +365,14 @@
         if (item && item.state === "sent") {
           window.location.assign("/petugas/permohonan/" + item.tracking_code + "/tanda-terima");
         } else if (item && item.state === "needs_fix") {
+          if (JBM.receipt) { JBM.receipt.hide(); }
           editing = item;
           showErrors(item.errors || {}, item.message);
         } else {
           resetForNext();
           notice(MSG_SAVED, "ok");
           JBM.app.refreshBadge();
+          if (JBM.receipt) { JBM.receipt.show(id); }
         }
       });
     }).catch(function (error) {
@@ -396,6 +405,7 @@
     document.addEventListener("visibilitychange", function () { if (document.hidden && draftTimer) { keepDraft(); } });
     window.addEventListener("pagehide", function () { if (draftTimer) { keepDraft(); } });
   }
+  window.addEventListener("hashchange", loadEditing);
   if (navigator.storage && navigator.storage.persist) {
     navigator.storage.persisted().then(function (yes) { return yes || navigator.storage.persist(); })
       .catch(function () { return null; });

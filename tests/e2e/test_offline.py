@@ -184,6 +184,9 @@ def test_expired_session_keeps_items_until_login_then_sends_them(
     wait_offline_ready(page)
     keys = [new_key() for _ in range(5)]
     inject(page, [(k, application(business_name=f"Sesi {i}")) for i, k in enumerate(keys)])
+    # No device credential either (revoked, or never given): only a new login helps.
+    poll(page, "() => JBM.device.get().then(c => c !== null)")
+    page.evaluate("() => JBM.device.clear()")
     phone.clear_cookies(name="jbm_session")
     summary = send_now(page)
     assert summary["stopped"] == "auth"

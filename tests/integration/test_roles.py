@@ -127,6 +127,7 @@ ROUTES: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/api/push/petugas"): OFFICERS,
     ("POST", "/api/push/petugas/berhenti"): OFFICERS,
     ("POST", "/api/push/petugas/status"): OFFICERS,
+    ("POST", "/api/perangkat"): OFFICERS,
     ("GET", "/admin/pengguna"): ADMINS,
     ("POST", "/admin/pengguna"): ADMINS,
     ("GET", "/admin/pengguna/{user_id:int}"): ADMINS,
@@ -135,6 +136,7 @@ ROUTES: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/admin/pengguna/{user_id:int}/nonaktifkan"): ADMINS,
     ("POST", "/admin/pengguna/{user_id:int}/aktifkan"): ADMINS,
     ("POST", "/admin/pengguna/{user_id:int}/cabut-sesi"): ADMINS,
+    ("POST", "/admin/pengguna/{user_id:int}/perangkat/{device_id:int}/cabut"): ADMINS,
     ("GET", "/admin/audit"): ADMINS,
     ("GET", "/admin/oss"): ADMINS,
     ("POST", "/admin/oss/kiriman/{push_id:int}/cocokkan"): ADMINS,
@@ -317,6 +319,7 @@ def _url(world: World, method: str, path: str) -> str:
             .replace("{invitation_id:int}", str(world.invitation_id))
             .replace("{leave_id:int}", str(world.leave_id))
             .replace("{car_id:int}", "1")
+            .replace("{device_id:int}", "999999")
             .replace("{agency_id:int}", "1")
             .replace("{name:str}", "outbox.js")
             .replace("{file_path:path}", "css/app.css"))

@@ -13,7 +13,7 @@ from litestar import Controller, Request, Response, post
 from app.db.users import User
 from app.http_errors import user_error
 from app.routes.json_body import json_body
-from app.security import officer_json_api
+from app.security import intake_json_api
 from app.services.intake import IntakeResult, IntakeService
 from app.settings import Settings
 
@@ -27,7 +27,7 @@ def _json(status_code: int, body: str, **headers: str) -> Response[bytes]:
 
 class ApplicationsApi(Controller):
     path = "/api/applications"
-    guards = [officer_json_api]  # noqa: RUF012
+    guards = [intake_json_api]  # noqa: RUF012
     tags = ["applications"]  # noqa: RUF012
 
     @post("/", status_code=201, summary="Take one application, exactly once")

@@ -107,7 +107,8 @@ class PermohonanController(Controller):
     # -- the capture form ----------------------------------------------------------------
     @get("/daftar", name="daftar", guards=[require_officer])
     async def daftar_page(self, request: Request[Any, Any, Any], db: Database, regions: Regions,
-                          kbli: KbliCatalog, rounds: RoundsService, user: User) -> Any:
+                          kbli: KbliCatalog, rounds: RoundsService, settings: Settings,
+                          user: User) -> Any:
         today = wib_today().isoformat()
         mine = [r for r in await rounds.upcoming_for(user.id) if r.row["day"] <= today]
         values: dict[str, str] = {}
@@ -116,14 +117,16 @@ class PermohonanController(Controller):
             values = {"round_id": str(here["id"]), "kecamatan": here["kecamatan"],
                       "desa": here["desa"] or ""}
         page = await self._form(request, db, regions, kbli, values, {}, 200,
-                                round_view=mine[0] if mine else None)
+                                round_view=mine[0] if mine else None,
+                                status_base=settings.base_url)
         # The empty form is part of the offline app shell: no personal data in it.
         page.headers["Cache-Control"] = SHELL_CACHE
         return page
 
     @post("/daftar", guards=[require_officer])
     async def daftar(self, request: Request[Any, Any, Any], intake: IntakeService, db: Database,
-                     regions: Regions, kbli: KbliCatalog, user: User) -> Any:
+                     regions: Regions, kbli: KbliCatalog, settings: Settings,
+                     user: User) -> Any:
         form = await request.form()
         values = read_form(form)
         client_id = str(form.get("client_id", ""))
@@ -132,16 +135,18 @@ class PermohonanController(Controller):
             return see_other(request, f"/petugas/permohonan/{result.tracking_code}/tanda-terima")
         if result.status_code == 422:
             return await self._form(request, db, regions, kbli, values, result.errors, 422,
-                                    client_id=client_id)
+                                    client_id=client_id, status_base=settings.base_url)
         notice = MSG_CONFLICT if result.status_code == 409 else result.message
         # A conflict or a broken key: keep what was typed, give the form a fresh key.
         return await self._form(request, db, regions, kbli, values, {},
-                                422 if result.status_code < 500 else 503, notice=notice)
+                                422 if result.status_code < 500 else 503, notice=notice,
+                                status_base=settings.base_url)
 
     async def _form(
         self, request: Request[Any, Any, Any], db: Database, regions: Regions,
         kbli: KbliCatalog, values: dict[str, str], errors: dict[str, str], status_code: int,
         client_id: str | None = None, notice: str | None = None, round_view: Any = None,
+        status_base: str = "",
     ) -> Any:
         kecamatan = values.get("kecamatan") or ""
         chosen = [c for c in values.get("kbli", "").replace(",", " ").split() if c]
@@ -156,6 +161,7 @@ class PermohonanController(Controller):
             "chosen_kbli": [e for c in chosen if (e := kbli.get(c))],
             "services": await db.read(store.services_by_agency),
             "round_view": round_view,
+            "status_base": status_base,  # the phone's receipt QR: {base}/cek?kode=CODE
         }
         template = "petugas/_form.html" if is_htmx(request) else "petugas/daftar.html"
         return render(request, template, status_code, **context)
