@@ -23,9 +23,12 @@ from app.reference.kbli import KbliCatalog
 from app.reference.regions import Regions
 from app.security import Actor, actor_of, current_user
 from app.services.accounts import Accounts
+from app.services.complaints import ComplaintService
 from app.services.container import Services
 from app.services.intake import IntakeService
+from app.services.public_forms import PublicFormLimits
 from app.services.ratelimit import RateLimiter
+from app.services.surveys import SurveyService
 from app.settings import Settings
 
 
@@ -96,6 +99,18 @@ async def _oss_desk(services: Services) -> OperatorDesk:
     return services.oss_desk
 
 
+async def _surveys(services: Services) -> SurveyService:
+    return services.surveys
+
+
+async def _complaints(services: Services) -> ComplaintService:
+    return services.complaints
+
+
+async def _form_limits(services: Services) -> PublicFormLimits:
+    return services.form_limits
+
+
 def dependencies() -> dict[str, Provide]:
     providers = {
         "services": _services, "user": _user, "actor": _actor, "accounts": _accounts,
@@ -104,5 +119,6 @@ def dependencies() -> dict[str, Provide]:
         "oss": _oss, "oss_pages": _oss_pages, "oss_desk": _oss_desk,
         "status_limiter": _status_limiter, "code_limiter": _code_limiter,
         "subscribe_limiter": _subscribe_limiter,
+        "surveys": _surveys, "complaints": _complaints, "form_limits": _form_limits,
     }
     return {name: Provide(fn) for name, fn in providers.items()}

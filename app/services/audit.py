@@ -36,6 +36,11 @@ PDP_EXPORT = "pdp.export"
 PDP_ERASURE = "pdp.erasure"
 PDP_ERASURE_REFUSED = "pdp.erasure_refused"
 RETENTION_RUN = "retention.run"
+COMPLAINT_ASSIGN = "complaint.assign"
+COMPLAINT_REPLY = "complaint.reply"
+COMPLAINT_CLOSE = "complaint.close"
+COMPLAINT_LAPOR = "complaint.lapor"
+IKM_EXPORT = "ikm.export"
 
 # What the admin's filter offers, in Bahasa Indonesia. Colleagues adding actions add them here.
 ACTION_LABELS = {
@@ -55,6 +60,11 @@ ACTION_LABELS = {
     PDP_ERASURE: "Data permohonan dianonimkan",
     PDP_ERASURE_REFUSED: "Penghapusan data ditolak sistem",
     RETENTION_RUN: "Retensi data dijalankan",
+    COMPLAINT_ASSIGN: "Saran/pengaduan ditugaskan",
+    COMPLAINT_REPLY: "Saran/pengaduan dijawab",
+    COMPLAINT_CLOSE: "Saran/pengaduan ditutup",
+    COMPLAINT_LAPOR: "Nomor SP4N-LAPOR! dicatat",
+    IKM_EXPORT: "Data survei kepuasan diunduh",
 }
 
 CLI_ROUTE = "python -m app"

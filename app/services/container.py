@@ -15,8 +15,11 @@ from app.pwa import AppShell, build_shell
 from app.reference.kbli import KbliCatalog
 from app.reference.regions import Regions
 from app.services.accounts import Accounts
+from app.services.complaints import ComplaintService
 from app.services.intake import IntakeService
+from app.services.public_forms import PublicFormLimits
 from app.services.ratelimit import RateLimiter
+from app.services.surveys import SurveyService
 from app.settings import Settings
 from app.templating import asset_url_factory
 
@@ -37,6 +40,9 @@ class Services:
     oss_desk: OperatorDesk
     shell: AppShell
     notify: NotifyService
+    surveys: SurveyService
+    complaints: ComplaintService
+    form_limits: PublicFormLimits  # the public forms, per client per day
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -47,6 +53,7 @@ class Services:
         title = kbli_title(kbli)
         oss = OssService(settings, db, title)
         intake.on_requeued = oss.wake
+        notify = NotifyService(settings, db, settings.resolved_secret_key())
         return cls(
             settings=settings,
             db=db,
@@ -71,7 +78,10 @@ class Services:
                 settings.static_dir, settings.sw_dir, settings.templates_dir,
                 asset_url_factory(settings.static_dir), settings.shell_salt,
             ),
-            notify=NotifyService(settings, db, settings.resolved_secret_key()),
+            notify=notify,
+            surveys=SurveyService(db, notify),
+            complaints=ComplaintService(db, settings.public_form_phone_limit),
+            form_limits=PublicFormLimits(settings.public_form_client_limit),
         )
 
 
