@@ -17,18 +17,25 @@ from litestar.template.config import TemplateConfig
 
 from app import templating
 from app.db.connection import migrate_path
+from app.routes.admin.ikm import AdminIkmController
 from app.routes.admin.jadwal import AdminJadwalController
 from app.routes.admin.oss import AdminOssController
 from app.routes.admin.pdp import PdpController
 from app.routes.admin.pengguna import AdminAuditController, AdminUsersController
 from app.routes.admin.pesan_whatsapp import PesanWhatsappController
+from app.routes.admin.saran import AdminSaranController
 from app.routes.admin.undangan import AdminUndanganController
 from app.routes.api.applications import ApplicationsApi
 from app.routes.api.oss import PiaController
 from app.routes.api.perangkat import PerangkatApi
 from app.routes.api.push import NotifyApi
+from app.routes.api.survei import SurveiApi
 from app.routes.auth import AuthController
 from app.routes.citizen.cek import CitizenController
+from app.routes.citizen.ikm import IkmController
+from app.routes.citizen.saran import SaranController
+from app.routes.citizen.survei import SurveiController
+from app.routes.citizen.syarat import SyaratController
 from app.routes.citizen.undang import UndangController
 from app.routes.deps import dependencies
 from app.routes.errors import handle_exception
@@ -37,6 +44,7 @@ from app.routes.petugas.jadwal import JadwalPetugasController
 from app.routes.petugas.oss_tugas import OssTugasController
 from app.routes.petugas.permohonan import PermohonanController
 from app.routes.petugas.ringkasan import RingkasanController
+from app.routes.petugas.survei_kiosk import SurveiKioskController
 from app.routes.pwa import PwaController
 from app.routes.reference import ReferenceController
 from app.security import HeadersMiddleware, SessionMiddleware
@@ -105,6 +113,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AdminUndanganController,
             UndangController,
             JadwalPetugasController,
+            SyaratController,
+            SurveiController,
+            IkmController,
+            SaranController,
+            AdminSaranController,
+            AdminIkmController,
+            SurveiKioskController,
+            SurveiApi,
             create_static_files_router(
                 path="/static",
                 directories=[settings.static_dir],

@@ -11,7 +11,8 @@ from pathlib import Path
 from app.domain.form_rules import form_rules
 
 # Officer pages that hold no personal data: the app shell, cached for offline use.
-SHELL_PAGES = ("/petugas/daftar", "/petugas/antrian", "/petugas/pengaturan", "/offline")
+SHELL_PAGES = ("/petugas/daftar", "/petugas/antrian", "/petugas/pengaturan", "/offline",
+               "/petugas/survei-kiosk")
 # Static files of the shell (versioned URLs are made from these).
 SHELL_ASSETS = (
     "css/app.css",
@@ -22,14 +23,16 @@ SHELL_ASSETS = (
     "vendor/qr-creator-1.0.0.min.js",
     "js/queue.js",
     "js/pengaturan.js",
+    "js/kiosk.js",
     "icons/icon-192.png",
     "icons/icon-maskable-192.png",
     "manifest.webmanifest",
 )
-SHELL_SCRIPTS = ("messages.js", "outbox.js", "replay.js", "validate.js", "offline-data.js")
+SHELL_SCRIPTS = ("messages.js", "outbox.js", "replay.js", "validate.js", "offline-data.js",
+                 "survey.js")
 SHELL_DATA = ("/ref/kbli.json", "/ref/wilayah.json")
 SW_MODULES = ("routes.js", "cache.js", "outbox.js", "replay.js", "messages.js",
-              "validate.js", "offline-data.js", "push.js")
+              "validate.js", "offline-data.js", "push.js", "survey.js")
 
 
 @dataclass(frozen=True)

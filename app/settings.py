@@ -55,6 +55,9 @@ class Settings:
     lookup_client_window_s: float = 600.0
     lookup_code_failures: int = 10  # wrong second factors per tracking code per window
     lookup_code_window_s: float = 3600.0
+    # -- Public forms: survey and /saran (app/services/public_forms.py) ---------------------
+    public_form_client_limit: int = 20  # submissions per client (IPv6: its /64) per day
+    public_form_phone_limit: int = 3  # complaints per WhatsApp number per day
     # -- OSS (see docs/oss.md) -------------------------------------------------------------
     # simulator: `serve` starts the local OSS simulator beside the app and sends to it;
     # http: an OSS endpoint at oss_url; assisted: operator tasks at /petugas/oss-tugas
@@ -289,6 +292,8 @@ def _client_from_env() -> dict[str, object]:
         "lookup_client_window_s": float(_env("LOOKUP_CLIENT_WINDOW_S", "600")),
         "lookup_code_failures": max(1, int(_env("LOOKUP_CODE_FAILURES", "10"))),
         "lookup_code_window_s": float(_env("LOOKUP_CODE_WINDOW_S", "3600")),
+        "public_form_client_limit": max(1, int(_env("PUBLIC_FORM_CLIENT_LIMIT", "20"))),
+        "public_form_phone_limit": max(1, int(_env("PUBLIC_FORM_PHONE_LIMIT", "3"))),
     }
 
 

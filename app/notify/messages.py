@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from app.domain.tracking import format_tracking_code
@@ -16,11 +17,19 @@ _TEXT = {
     "needs_fix": ("Perlu perbaikan", "Permohonan {code} perlu perbaikan data. Ketuk untuk "
                   "melihat keterangannya."),
 }
+# The citizen's "issued" opens the satisfaction survey when it has a link.
+_ISSUED_SURVEY = ("Permohonan {code}: NIB sudah terbit. Mohon luangkan 2 menit untuk survei "
+                  "kepuasan: ketuk di sini.")
 _URGENCY = {"submitted": "normal", "issued": "high", "needs_fix": "high"}
 
 
-def payload_for(event: Any, status: str, audience: str) -> tuple[dict[str, Any], str] | None:
-    """(payload, urgency) for a status event, or None when nobody is told about it."""
+def payload_for(event: Any, status: str, audience: str,
+                survey_path: Callable[[int], str] | None = None
+                ) -> tuple[dict[str, Any], str] | None:
+    """(payload, urgency) for a status event, or None when nobody is told about it.
+
+    The citizen told of an issued NIB is taken to the satisfaction survey
+    (``survey_path(application_id)``, /survei/<token>) when one is given."""
     text = _TEXT.get(status)
     if text is None:
         return None
@@ -28,5 +37,7 @@ def payload_for(event: Any, status: str, audience: str) -> tuple[dict[str, Any],
     shown = format_tracking_code(code)
     url = f"/petugas/permohonan/{code}" if audience == "officer" else f"/cek?kode={code}"
     title, body = text
+    if audience == "citizen" and status == "issued" and survey_path is not None:
+        body, url = _ISSUED_SURVEY, survey_path(int(event["application_id"]))
     return ({"title": title, "body": body.format(code=shown), "url": url,
              "tag": f"jbm-{code}"}, _URGENCY[status])

@@ -20,7 +20,7 @@ from app.notify import whatsapp
 from app.notify.endpoints import EndpointRefused, resolve_checked
 from app.notify.notifier import Notifier
 from app.notify.push import PushSender, Subscription, VapidKeys
-from app.notify.tokens import LookupTokens
+from app.notify.tokens import LookupTokens, SurveyTokens
 from app.settings import Settings
 
 MSG_BAD_SUBSCRIPTION = "Data langganan notifikasi tidak sah. Muat ulang halaman lalu coba lagi."
@@ -52,8 +52,9 @@ class NotifyService:
                                    settings.vapid_public_key)
         self.sender = PushSender(self.keys, settings.vapid_subject, settings.push_ttl_s,
                                  settings.push_policy)
-        self.notifier = Notifier(settings, db, self.sender)
         self.tokens = LookupTokens(secret)
+        self.survey_tokens = SurveyTokens(secret)
+        self.notifier = Notifier(settings, db, self.sender, self.survey_path)
         self._client_secret = hashlib.sha256(f"push-client:{secret}".encode()).digest()
 
     @property
@@ -125,13 +126,21 @@ class NotifyService:
     def status_link(self, tracking_code: str) -> str:
         return f"{self.settings.base_url}/cek?kode={tracking_code}"
 
+    def survey_path(self, application_id: int) -> str:
+        """The satisfaction survey of one application (/survei/<signed id>)."""
+        return f"/survei/{self.survey_tokens.issue(application_id)}"
+
+    def survey_link(self, application_id: int) -> str:
+        return self.settings.base_url + self.survey_path(application_id)
+
     async def whatsapp_view(self, row: sqlite3.Row) -> dict[str, object] | None:
         """The hand-off button's link and the hand-offs so far, for an issued application."""
         if row["status"] not in ("issued", "notified") or not row["nib"]:
             return None
         template = await self.whatsapp_template()
         message = whatsapp.fill(template, row["nib"], row["business_name"],
-                                self.status_link(row["tracking_code"]))
+                                self.status_link(row["tracking_code"]),
+                                self.survey_link(row["id"]))
         handoffs = await self.db.read(store.whatsapp_handoffs, row["id"])
         return {"link": whatsapp.wa_link(row["phone"], message),
                 "message": message, "handoffs": handoffs,

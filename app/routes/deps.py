@@ -23,12 +23,15 @@ from app.reference.kbli import KbliCatalog
 from app.reference.regions import Regions
 from app.security import Actor, actor_of, current_user
 from app.services.accounts import Accounts
+from app.services.complaints import ComplaintService
 from app.services.container import Services
 from app.services.honorarium import HonorService
 from app.services.intake import IntakeService
 from app.services.invitations import InvitationService
+from app.services.public_forms import PublicFormLimits
 from app.services.ratelimit import RateLimiter
 from app.services.rounds import RoundsService
+from app.services.surveys import SurveyService
 from app.settings import Settings
 
 
@@ -111,6 +114,18 @@ async def _invitations(services: Services) -> InvitationService:
     return services.invitations
 
 
+async def _surveys(services: Services) -> SurveyService:
+    return services.surveys
+
+
+async def _complaints(services: Services) -> ComplaintService:
+    return services.complaints
+
+
+async def _form_limits(services: Services) -> PublicFormLimits:
+    return services.form_limits
+
+
 def dependencies() -> dict[str, Provide]:
     providers = {
         "services": _services, "user": _user, "actor": _actor, "accounts": _accounts,
@@ -120,5 +135,6 @@ def dependencies() -> dict[str, Provide]:
         "status_limiter": _status_limiter, "code_limiter": _code_limiter,
         "subscribe_limiter": _subscribe_limiter,
         "rounds": _rounds, "honor": _honor, "invitations": _invitations,
+        "surveys": _surveys, "complaints": _complaints, "form_limits": _form_limits,
     }
     return {name: Provide(fn) for name, fn in providers.items()}

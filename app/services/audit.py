@@ -51,6 +51,11 @@ INVITATION_RECEIVED = "invitation.received"
 INVITATION_ANSWERED = "invitation.answered"
 DEVICE_ISSUED = "device.issued"
 DEVICE_REVOKED = "device.revoked"
+COMPLAINT_ASSIGN = "complaint.assign"
+COMPLAINT_REPLY = "complaint.reply"
+COMPLAINT_CLOSE = "complaint.close"
+COMPLAINT_LAPOR = "complaint.lapor"
+IKM_EXPORT = "ikm.export"
 
 # What the admin's filter offers, in Bahasa Indonesia. Colleagues adding actions add them here.
 ACTION_LABELS = {
@@ -85,6 +90,11 @@ ACTION_LABELS = {
     INVITATION_ANSWERED: "Undangan layanan keliling dijawab",
     DEVICE_ISSUED: "Kredensial perangkat dibuat",
     DEVICE_REVOKED: "Kredensial perangkat dicabut",
+    COMPLAINT_ASSIGN: "Saran/pengaduan ditugaskan",
+    COMPLAINT_REPLY: "Saran/pengaduan dijawab",
+    COMPLAINT_CLOSE: "Saran/pengaduan ditutup",
+    COMPLAINT_LAPOR: "Nomor SP4N-LAPOR! dicatat",
+    IKM_EXPORT: "Data survei kepuasan diunduh",
 }
 
 CLI_ROUTE = "python -m app"

@@ -15,11 +15,14 @@ from app.pwa import AppShell, build_shell
 from app.reference.kbli import KbliCatalog
 from app.reference.regions import Regions
 from app.services.accounts import Accounts
+from app.services.complaints import ComplaintService
 from app.services.honorarium import HonorService
 from app.services.intake import IntakeService
 from app.services.invitations import InvitationService
+from app.services.public_forms import PublicFormLimits
 from app.services.ratelimit import RateLimiter
 from app.services.rounds import RoundsService
+from app.services.surveys import SurveyService
 from app.settings import Settings
 from app.templating import asset_url_factory
 
@@ -43,6 +46,9 @@ class Services:
     rounds: RoundsService
     honor: HonorService
     invitations: InvitationService
+    surveys: SurveyService
+    complaints: ComplaintService
+    form_limits: PublicFormLimits  # the public forms, per client per day
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -84,6 +90,9 @@ class Services:
             rounds=rounds,
             honor=HonorService(settings, db),
             invitations=InvitationService(db, rounds),
+            surveys=SurveyService(db, notify),
+            complaints=ComplaintService(db, settings.public_form_phone_limit),
+            form_limits=PublicFormLimits(settings.public_form_client_limit),
         )
 
 

@@ -126,7 +126,9 @@ def test_status_change_gives_each_subscriber_exactly_one_decrypted_message(
     shown = f"{code[:3]}-{code[3:]}"
     got = [r.payload for r in push.for_sub(citizen)]
     assert [p["title"] for p in got] == ["Dikirim ke OSS", "NIB sudah terbit"]  # in order
-    assert all(shown in p["body"] and p["url"] == f"/cek?kode={code}" for p in got)
+    assert all(shown in p["body"] for p in got)
+    # the issued NIB takes the citizen to the satisfaction survey of this application
+    assert got[0]["url"] == f"/cek?kode={code}" and got[1]["url"].startswith(f"/survei/{app_id}.")
     mine = [r.payload for r in push.for_sub(officer) if shown in r.payload["body"]]
     assert len(mine) == 1 and mine[0]["url"] == f"/petugas/permohonan/{code}"
     assert mine[0]["title"] == "NIB sudah terbit"

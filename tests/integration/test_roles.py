@@ -186,6 +186,27 @@ ROUTES: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/undang"): SAME,
     ("GET", "/undang/cek"): ANY,
     ("POST", "/undang/cek"): SAME,
+    # -- citizens' own pages: what to bring, the survey, the index, complaints -----------
+    ("GET", "/syarat"): ANY,
+    ("GET", "/syarat/poster"): ANY,
+    ("GET", "/survei/{token:str}"): SAME,
+    ("POST", "/survei/{token:str}"): SAME,
+    ("GET", "/ikm"): ANY,
+    ("GET", "/saran"): ANY,
+    ("POST", "/saran"): SAME,
+    ("GET", "/saran/cek"): ANY,
+    ("POST", "/saran/cek"): SAME,
+    ("GET", "/petugas/survei-kiosk"): OFFICERS,
+    ("POST", "/api/survei"): OFFICERS,
+    ("GET", "/admin/ikm"): ADMINS,
+    ("GET", "/admin/ikm/ekspor.csv"): ADMINS,
+    ("GET", "/admin/ikm/ekspor.xlsx"): ADMINS,
+    ("GET", "/admin/saran"): ADMINS,
+    ("GET", "/admin/saran/{complaint:str}"): ADMINS,
+    ("POST", "/admin/saran/{complaint:str}/tugaskan"): ADMINS,
+    ("POST", "/admin/saran/{complaint:str}/jawab"): ADMINS,
+    ("POST", "/admin/saran/{complaint:str}/lapor"): ADMINS,
+    ("POST", "/admin/saran/{complaint:str}/tutup"): ADMINS,
     # Last for every role: it ends the session (test_logout_is_for_everyone).
     ("POST", "/keluar"): SAME,
 }
@@ -302,10 +323,20 @@ def _rounds_world(server: ServerProcess, officer_id: int) -> tuple[int, int, int
             " ('UJIROLE', ?, 'Kades Uji', 'Kepala desa', 'Desa Jaten', '6281234567890',"
             " '35.05.01', 'Balai desa', ?, 1, ?, ?)",
             (str(uuid.uuid4()), json.dumps([day]), now, now)).lastrowid
+        conn.execute(
+            "INSERT INTO complaints (code, client_id, category, text, received_day,"
+            " created_at, updated_at) VALUES ('SARANUJI', ?, 'pelayanan',"
+            " 'Antrean terlalu panjang di balai desa.', ?, ?, ?)",
+            (str(uuid.uuid4()), day, now, now))
         leave_id = conn.execute(
             "INSERT INTO officer_leave (user_id, first_day, last_day) VALUES (?, ?, ?)",
             (officer_id, day, day)).lastrowid
     return int(round_id or 0), int(invitation_id or 0), int(leave_id or 0)
+
+
+def _named(path: str) -> str:
+    """The route table's path, with a complaint's code told apart from an application's."""
+    return path.replace("/admin/saran/{code:str}", "/admin/saran/{complaint:str}")
 
 
 def _url(world: World, method: str, path: str) -> str:
@@ -315,6 +346,8 @@ def _url(world: World, method: str, path: str) -> str:
             .replace("{user_id:int}", str(world.ids["admin"]))  # the admin's own: harmless
             .replace("{push_id:int}", "999999")
             .replace("{request_id:int}", str(world.subject_request))
+            .replace("{complaint:str}", "SARANUJI")
+            .replace("{token:str}", "1.tidak-sah")
             .replace("{round_id:int}", str(world.round_id))
             .replace("{invitation_id:int}", str(world.invitation_id))
             .replace("{leave_id:int}", str(world.leave_id))
@@ -349,7 +382,7 @@ def _outcome(response: httpx.Response) -> str:
 
 def test_the_matrix_covers_every_route(tmp_path: Path) -> None:
     app = create_app(Settings(data_dir=tmp_path))
-    table = {(method, route.path) for route in app.routes
+    table = {(method, _named(route.path)) for route in app.routes
              for method in route.methods - {"OPTIONS", "HEAD"}}
     assert table == set(ROUTES)
 

@@ -24,6 +24,7 @@ from app.oss.pages import OssPages
 from app.routes.pages import THEME_COOKIE, render, safe_next
 from app.security import client_address
 from app.services.ratelimit import RateLimiter
+from app.services.surveys import OPEN_STATUSES, SurveyService
 
 MSG_NOT_FOUND = (
     "Data tidak ditemukan. Periksa kode pelacakan dan 4 angka terakhir nomor WhatsApp "
@@ -54,7 +55,8 @@ class CitizenController(Controller):
     @post("/cek")
     async def lookup(self, request: Request[Any, Any, Any], db: Database,
                      notify: NotifyService, status_limiter: RateLimiter,
-                     code_limiter: RateLimiter, oss_pages: OssPages) -> Any:
+                     code_limiter: RateLimiter, oss_pages: OssPages,
+                     surveys: SurveyService) -> Any:
         form = await request.form()
         raw_code = str(form.get("kode", ""))[:20]
         digits = "".join(ch for ch in str(form.get("digits", "")) if ch.isdigit())[:4]
@@ -80,6 +82,7 @@ class CitizenController(Controller):
             return render(request, "citizen/cek.html", 404, kode="", error=MSG_NOT_FOUND)
         code_limiter.take_back(code)  # a right answer is not a guess
         history = await db.read(store.history, row["id"])
+        survey_open = row["status"] in OPEN_STATUSES and not await surveys.answered(row["id"])
         return render(
             request, "citizen/status.html", app=row, history=history,
             owner=mask_name(row["name"]), kbli=json.loads(row["kbli_json"]),
@@ -87,6 +90,7 @@ class CitizenController(Controller):
             # proof of this lookup for the push subscribe call (static/js/push.js)
             push_token=notify.tokens.issue(row["id"]),
             push_key=notify.public_key,
+            survey_url=surveys.path(row["id"]) if survey_open else None,
         )
 
     @post("/tema", name="theme")
