@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -27,6 +28,7 @@ from app.routes.auth import AuthController
 from app.routes.citizen.cek import CitizenController
 from app.routes.deps import dependencies
 from app.routes.errors import handle_exception
+from app.routes.origin import UNSET_WARNING
 from app.routes.petugas.hp import HpController
 from app.routes.petugas.oss_tugas import OssTugasController
 from app.routes.petugas.permohonan import PermohonanController
@@ -36,6 +38,8 @@ from app.routes.reference import ReferenceController
 from app.security import HeadersMiddleware, SessionMiddleware
 from app.services.container import Services
 from app.settings import Settings
+
+log = logging.getLogger("jbm")
 
 
 @get("/healthz", include_in_schema=False, cache_control=CacheControlHeader(no_store=True))
@@ -50,6 +54,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        if not settings.base_url_configured:
+            log.warning(UNSET_WARNING)
         await asyncio.to_thread(migrate_path, settings.db_path)
         await services.db.open()
         services.intake.start()
@@ -109,7 +115,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             exclude=["/api/"],
         ),
         compression_config=CompressionConfig(
-            backend="brotli", brotli_gzip_fallback=True, minimum_size=512
+            backend="brotli", brotli_gzip_fallback=True, minimum_size=512,
+            exclude_opt_key="skip_compression",
         ),
         request_max_body_size=settings.max_body_bytes,
         exception_handlers={Exception: handle_exception},

@@ -95,16 +95,17 @@ class NotifyService:
     async def set_whatsapp_template(self, text: str, actor: str) -> None:
         await self.db.write(store.set_setting, whatsapp.SETTING_KEY, text.strip(), actor, now_iso())
 
-    def status_link(self, tracking_code: str) -> str:
-        return f"{self.settings.base_url}/cek?kode={tracking_code}"
+    def status_link(self, tracking_code: str, base_url: str | None = None) -> str:
+        return f"{base_url or self.settings.base_url}/cek?kode={tracking_code}"
 
-    async def whatsapp_view(self, row: sqlite3.Row) -> dict[str, object] | None:
+    async def whatsapp_view(self, row: sqlite3.Row, base_url: str | None = None
+                            ) -> dict[str, object] | None:
         """The hand-off button's link and the hand-offs so far, for an issued application."""
         if row["status"] not in ("issued", "notified") or not row["nib"]:
             return None
         template = await self.whatsapp_template()
         message = whatsapp.fill(template, row["nib"], row["business_name"],
-                                self.status_link(row["tracking_code"]))
+                                self.status_link(row["tracking_code"], base_url))
         handoffs = await self.db.read(store.whatsapp_handoffs, row["id"])
         return {"link": whatsapp.wa_link(row["phone"], message),
                 "message": message, "handoffs": handoffs,

@@ -24,6 +24,7 @@ from app.notify.service import NotifyService
 from app.oss.pages import OssPages
 from app.reference.kbli import KbliCatalog
 from app.reference.regions import Regions
+from app.routes.origin import public_base_url
 from app.routes.pages import is_htmx, render, see_other
 from app.routes.pwa import SHELL_CACHE
 from app.security import require_officer
@@ -114,11 +115,11 @@ class PermohonanController(Controller):
     @get("/permohonan/{code:str}", name="permohonan")
     async def permohonan(self, request: Request[Any, Any, Any], code: str, db: Database,
                          oss_pages: OssPages, notify: NotifyService, kbli: KbliCatalog,
-                         regions: Regions) -> Any:
+                         regions: Regions, settings: Settings) -> Any:
         row = await application_by_code(db, code)
         history = await db.read(store.history, row["id"])
         oss = await oss_pages.application_view(row)
-        whatsapp = await notify.whatsapp_view(row)
+        whatsapp = await notify.whatsapp_view(row, public_base_url(request, settings))
         return render(request, "petugas/permohonan.html", app=row, history=history, oss=oss,
                       whatsapp=whatsapp, **described(row, kbli, regions))
 
@@ -136,7 +137,7 @@ class PermohonanController(Controller):
     async def tanda_terima(self, request: Request[Any, Any, Any], code: str, db: Database,
                            settings: Settings, kbli: KbliCatalog, regions: Regions) -> Any:
         row = await application_by_code(db, code)
-        status_url = f"{settings.base_url}/cek?kode={row['tracking_code']}"
+        status_url = f"{public_base_url(request, settings)}/cek?kode={row['tracking_code']}"
         qr = segno.make(status_url, error="m")
         return render(request, "petugas/tanda_terima.html", app=row, status_url=status_url,
                       qr_svg=qr.svg_inline(scale=5, dark="#000", light="#fff", border=2),
