@@ -126,8 +126,8 @@
   function readinessText(state) {
     if (state.ready) { return ["ready", "Siap dipakai tanpa sinyal"]; }
     if (state.form) {
-      return state.failed ? ["form", "Formulir siap tanpa sinyal · data KBLI & wilayah belum lengkap, butuh sinyal"]
-        : ["form", "Formulir siap tanpa sinyal · menyiapkan data KBLI & wilayah… " + state.percent + "%"];
+      return state.failed ? ["form", "Formulir siap tanpa sinyal · data KBLI belum lengkap, butuh sinyal"]
+        : ["form", "Formulir siap tanpa sinyal · menyiapkan data KBLI… " + state.percent + "%"];
     }
     return state.failed ? ["failed", "Mode offline belum siap: butuh sinyal, dicoba lagi saat ada sinyal"]
       : ["preparing", "Menyiapkan mode offline… " + state.percent + "%"];
