@@ -34,7 +34,7 @@ from app.routes.petugas.oss_tugas import OssTugasController
 from app.routes.petugas.permohonan import PermohonanController
 from app.routes.petugas.ringkasan import RingkasanController
 from app.routes.pwa import PwaController
-from app.routes.reference import ReferenceController
+from app.routes.reference import ReferenceController, warm
 from app.security import HeadersMiddleware, SessionMiddleware
 from app.services.container import Services
 from app.settings import Settings
@@ -61,9 +61,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         services.intake.start()
         services.oss.start()  # the OSS forwarder (unless JBM_OSS_FORWARDER=0)
         services.notify.start()  # the push notifier (unless JBM_PUSH_NOTIFIER=0)
+        warming = asyncio.create_task(asyncio.to_thread(warm, services.kbli, services.regions))
         try:
             yield
         finally:
+            await warming
             await services.notify.stop()
             await services.oss.stop()
             await services.intake.stop()

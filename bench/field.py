@@ -7,14 +7,14 @@ Run from the repo root::
     .venv/bin/python bench/field.py        # ~1-2 min; last line is JSON
 
 The hotspot: 400 ms round trip, 400 kbit/s down, 200 kbit/s up. Chromium's
-``Network.emulateNetworkConditions`` (CDP) throttles the page's own requests, but the
-service worker's install, precache and replay are a separate DevTools target it does not
-reach, and they are most of what is measured here. So the hotspot is a link: a throttling
-TCP proxy on 127.0.0.1 between Chromium and the server, which delays every chunk by half
-the round trip in its direction and paces each direction at its rate, shared by all
-connections (one radio). The CDP emulation is set on the pages as well, with the same
-figures, so the page sees a slow network too (``navigator.connection``); the proxy is what
-shapes the bytes. "No signal" is the proxy refusing connections (the server keeps running).
+``Network.emulateNetworkConditions`` (CDP) throttles only the requests of the target it is
+sent to (the page); the service worker's install, precache and replay are a separate
+DevTools target, and they are most of what is measured here. So the hotspot is a link: a
+throttling TCP proxy on 127.0.0.1 between Chromium and the server, which delays every
+chunk by half the round trip in its direction and paces each direction at its rate, shared
+by all connections (one radio), page and worker alike. CDP emulation on top would count
+the page's latency twice, so ``--cdp`` only adds it for comparison. "No signal" is the
+proxy refusing connections (the server keeps running).
 
 Figures:
 
@@ -178,7 +178,12 @@ def phone(browser: Any) -> Iterator[Any]:
         context.close()
 
 
+USE_CDP = "--cdp" in sys.argv
+
+
 def on_hotspot(context: Any, page: Any) -> None:
+    if not USE_CDP:
+        return
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
     cdp.send("Network.emulateNetworkConditions", CDP_CONDITIONS)

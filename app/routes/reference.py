@@ -49,6 +49,12 @@ def _regions_encoded(regions: Regions) -> Encoded:
     return _encode(regions.compact_json())
 
 
+def warm(kbli: KbliCatalog, regions: Regions) -> None:
+    """Compress the offline data ahead of the first officer (brotli 11 takes ~1 s)."""
+    _kbli_encoded(kbli)
+    _regions_encoded(regions)
+
+
 def _serve(request: Request[Any, Any, Any], data: Encoded) -> Response[bytes]:
     headers = {"ETag": data.etag, "Cache-Control": ONE_DAY, "Vary": "Accept-Encoding"}
     if request.headers.get("if-none-match") == data.etag:
