@@ -1,5 +1,5 @@
 """Command line: ``python -m app serve | migrate | create-user | user | seed-demo |
-forward | backup | restore``."""
+forward | backup | restore | retention``."""
 
 from __future__ import annotations
 
@@ -128,6 +128,24 @@ def cmd_user(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_retention(settings: Settings, _: argparse.Namespace) -> int:
+    """One run of the retention job (the web app also runs it every hour)."""
+    from app.services import retention
+
+    migrate_path(settings.db_path)
+    conn = open_sync(settings.db_path)
+    try:
+        result = run_transaction(conn, retention.apply, settings, datetime.now(UTC),
+                                 audit.cli_actor("retention"))
+    finally:
+        conn.close()
+    print(f"retensi: {result.summary()}")
+    print(f"(batas: receiveNIB {settings.retention_push_payload_days:g} hari, WhatsApp "
+          f"{settings.retention_whatsapp_days:g} hari, tautan push warga "
+          f"{settings.retention_push_links_days:g} hari setelah permohonan selesai)")
+    return 0
+
+
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -238,6 +256,8 @@ def main(argv: list[str] | None = None) -> int:
     restore.add_argument("--from", dest="source", help="a snapshot, a replica directory or "
                          "URL (default: the configured replica)")
     restore.add_argument("--to", required=True, help="the new, empty data directory")
+    sub.add_parser("retention", help="blank or delete personal data past its retention "
+                   "period, once")
     args = parser.parse_args(argv)
     os.umask(0o077)  # the database, its WAL, keys and backups are the service's alone
     settings = Settings.from_env()
@@ -249,5 +269,5 @@ def main(argv: list[str] | None = None) -> int:
                            base_url_configured=bool(os.environ.get("JBM_BASE_URL")))
     handlers = {"serve": cmd_serve, "migrate": cmd_migrate, "create-user": cmd_create_user,
                 "user": cmd_user, "seed-demo": cmd_seed_demo, "forward": cmd_forward,
-                "backup": cmd_backup, "restore": cmd_restore}
+                "backup": cmd_backup, "restore": cmd_restore, "retention": cmd_retention}
     return handlers[args.command](settings, args)

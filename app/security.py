@@ -12,6 +12,7 @@ from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.db.audit import Actor
+from app.domain.forwarded import client_host, forwarded_chain, networks
 from app.http_errors import user_error
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ CSP = "; ".join(
     )
 )
 # Paths whose pages may show personal data: never stored by any cache, the phone's included.
-PRIVATE_PREFIXES = ("/petugas", "/admin", "/api", "/cek", "/masuk")
+PRIVATE_PREFIXES = ("/petugas", "/admin", "/api", "/cek", "/masuk", "/undang")
 
 
 def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> User | None:
@@ -43,8 +44,16 @@ def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> User | None:
 
 
 def client_address(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
-    """The connecting address (the proxy's, behind one: see issue 9, defect 6)."""
-    return connection.client.host if connection.client else "unknown"
+    """The client's address: the connecting peer, or behind a trusted reverse proxy
+    (``JBM_TRUSTED_PROXIES``) the right-most untrusted address of its forwarding header
+    (app/domain/forwarded.py). Every per-client limit and the audit log use this."""
+    peer = connection.client.host if connection.client else "unknown"
+    settings = connection.app.state.services.settings
+    if not settings.trusted_proxies:
+        return peer
+    header = settings.forwarded_header
+    chain = forwarded_chain(header, connection.headers.getall(header, []))
+    return client_host(peer, chain, networks(settings.trusted_proxies))
 
 
 def actor_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Actor:

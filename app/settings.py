@@ -12,6 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from app.domain.forwarded import HEADERS as FORWARDED_HEADERS
+from app.domain.forwarded import parse_networks
+from app.domain.push_endpoint import DEFAULT_ALLOWED_HOSTS, EndpointPolicy
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -44,6 +48,14 @@ class Settings:
     debug: bool = False
     # changes the service-worker version without changing files (tests of app updates)
     shell_salt: str = ""
+    # -- Client identity behind a reverse proxy (app/domain/forwarded.py) ----------------
+    trusted_proxies: tuple[str, ...] = ()  # addresses/CIDRs; default: trust no forwarding header
+    forwarded_header: str = "x-forwarded-for"  # or "forwarded" (RFC 7239): the one ours sets
+    # -- Public status lookup (/cek) --------------------------------------------------------
+    lookup_client_limit: int = 20  # lookups per client (IPv6: its /64) per window
+    lookup_client_window_s: float = 600.0
+    lookup_code_failures: int = 10  # wrong second factors per tracking code per window
+    lookup_code_window_s: float = 3600.0
     # -- OSS (see docs/oss.md) -------------------------------------------------------------
     # simulator: `serve` starts the local OSS simulator beside the app and sends to it;
     # http: an OSS endpoint at oss_url; assisted: operator tasks at /petugas/oss-tugas
@@ -84,6 +96,12 @@ class Settings:
     push_sweep_days: float = 30.0  # no success for this long and many failures: deleted
     push_sweep_failures: int = 10
     push_allow_http: bool = False  # accept http:// endpoints (tests' local push service)
+    push_allowed_hosts: tuple[str, ...] = DEFAULT_ALLOWED_HOSTS  # "*.x" matches below x
+    push_allow_private: bool = False  # tests only: IP literals, loopback and private addresses
+    push_max_per_application: int = 5  # phones following one application
+    push_max_per_client: int = 30  # subscriptions one client (IPv6: /64) makes in 24 hours
+    push_subscribe_limit: int = 10  # subscribe calls per client per window
+    push_subscribe_window_s: float = 600.0
     # -- Backup (see docs/operations.md) --------------------------------------------------
     # on: `serve` runs Litestream beside the app, replicating the WAL to backup_replica_url
     backup: bool = True
@@ -102,6 +120,15 @@ class Settings:
     login_lock_base_s: float = 60.0  # first lock; each lock in a row doubles, up to the cap
     login_lock_cap_s: float = 3600.0
     login_forget_s: float = 24 * 3600.0  # no failure for this long: the doubling starts over
+    # -- Retention of personal data (docs/privacy.md) -------------------------------------
+    retention_job: bool = True  # run the retention job inside the web app
+    retention_interval_s: float = 3600.0  # how often it runs there
+    retention_push_payload_days: float = 90.0  # receiveNIB pushes: NIK and payload blanked
+    retention_whatsapp_days: float = 90.0  # WhatsApp hand-offs: who handed over blanked
+    retention_push_links_days: float = 30.0  # citizens' push links after the application ended
+    # -- The car's rounds: honorarium (app/services/honorarium.py) ---------------------
+    honor_rate: int = 75_000  # Rupiah per officer per round done (a year's own rate wins)
+    honor_evening_rate: int | None = None  # for evening rounds, when set
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -122,11 +149,20 @@ class Settings:
             max_body_bytes=int(_env("MAX_BODY_BYTES", str(256 * 1024))),
             debug=_env("DEBUG", "0") == "1",
             shell_salt=_env("SHELL_SALT", ""),
+            **_client_from_env(),
             **_oss_from_env(),
             **_push_from_env(),
             **_backup_from_env(),
             **_login_from_env(),
+            **_retention_from_env(),
+            honor_rate=int(_env("HONOR_RATE", "75000")),
+            honor_evening_rate=int(v) if (v := _optional("HONOR_EVENING_RATE")) else None,
         )
+
+    @property
+    def push_policy(self) -> EndpointPolicy:
+        return EndpointPolicy(self.push_allowed_hosts, self.push_allow_http,
+                              self.push_allow_private)
 
     @property
     def pia_base_url(self) -> str | None:
@@ -150,6 +186,10 @@ class Settings:
     def session_cookie(self) -> str:
         # The __Host- prefix demands Secure, Path=/ and no Domain: only possible over TLS.
         return "__Host-jbm_session" if self.https else "jbm_session"
+
+    @property
+    def csrf_cookie(self) -> str:
+        return "__Host-jbm_csrf" if self.https else "jbm_csrf"
 
     def resolved_secret_key(self) -> str:
         """The secret key from settings, or one generated on first run and kept on disk."""
@@ -225,6 +265,28 @@ def _push_from_env() -> dict[str, object]:
         "push_sweep_days": float(_env("PUSH_SWEEP_DAYS", "30")),
         "push_sweep_failures": max(1, int(_env("PUSH_SWEEP_FAILURES", "10"))),
         "push_allow_http": _flag("PUSH_ALLOW_HTTP", "0"),
+        "push_allowed_hosts": tuple(
+            h.strip().lower() for h in _env("PUSH_ALLOWED_HOSTS", ",".join(DEFAULT_ALLOWED_HOSTS))
+            .split(",") if h.strip()),
+        "push_allow_private": _flag("PUSH_ALLOW_PRIVATE", "0"),
+        "push_max_per_application": max(1, int(_env("PUSH_MAX_PER_APPLICATION", "5"))),
+        "push_max_per_client": max(1, int(_env("PUSH_MAX_PER_CLIENT", "30"))),
+        "push_subscribe_limit": max(1, int(_env("PUSH_SUBSCRIBE_LIMIT", "10"))),
+        "push_subscribe_window_s": float(_env("PUSH_SUBSCRIBE_WINDOW_S", "600")),
+    }
+
+
+def _client_from_env() -> dict[str, object]:
+    header = _env("FORWARDED_HEADER", "x-forwarded-for").strip().lower()
+    if header not in FORWARDED_HEADERS:
+        raise ValueError(f"JBM_FORWARDED_HEADER must be one of {', '.join(FORWARDED_HEADERS)}")
+    return {
+        "trusted_proxies": tuple(str(n) for n in parse_networks(_env("TRUSTED_PROXIES", ""))),
+        "forwarded_header": header,
+        "lookup_client_limit": max(1, int(_env("LOOKUP_CLIENT_LIMIT", "20"))),
+        "lookup_client_window_s": float(_env("LOOKUP_CLIENT_WINDOW_S", "600")),
+        "lookup_code_failures": max(1, int(_env("LOOKUP_CODE_FAILURES", "10"))),
+        "lookup_code_window_s": float(_env("LOOKUP_CODE_WINDOW_S", "3600")),
     }
 
 
@@ -250,4 +312,14 @@ def _login_from_env() -> dict[str, object]:
         "login_lock_base_s": float(_env("LOGIN_LOCK_BASE_S", "60")),
         "login_lock_cap_s": float(_env("LOGIN_LOCK_CAP_S", "3600")),
         "login_forget_s": float(_env("LOGIN_FORGET_S", str(24 * 3600))),
+    }
+
+
+def _retention_from_env() -> dict[str, object]:
+    return {
+        "retention_job": _flag("RETENTION", "on"),
+        "retention_interval_s": max(60.0, float(_env("RETENTION_INTERVAL_S", "3600"))),
+        "retention_push_payload_days": max(1.0, float(_env("RETENTION_PUSH_PAYLOAD_DAYS", "90"))),
+        "retention_whatsapp_days": max(1.0, float(_env("RETENTION_WHATSAPP_DAYS", "90"))),
+        "retention_push_links_days": max(1.0, float(_env("RETENTION_PUSH_LINKS_DAYS", "30"))),
     }

@@ -111,6 +111,17 @@
     return preparing;
   }
 
+  // At logout: drop the cached officer pages (their header names the officer). Static
+  // files, reference data and the IndexedDB outbox stay; the next officer page after login
+  // fetches the pages again (prepareOfficer: the shell is then no longer complete).
+  function forgetPages() {
+    return caches.open(OFFICER).then(function (cache) {
+      return Promise.all(STAGES[0].filter(function (url) {
+        return url.indexOf("/petugas/") === 0;
+      }).map(function (url) { return cache.delete(url, { ignoreSearch: true }); }));
+    });
+  }
+
   // -- housekeeping and access ------------------------------------------------------------
   function cleanup() {
     return caches.keys().then(function (names) {
@@ -136,7 +147,7 @@
   root.JBM = root.JBM || {};
   root.JBM.cache = {
     SHELL: SHELL, OFFICER: OFFICER, precache: precache, prepareOfficer: prepareOfficer,
-    officerState: officerState, cleanup: cleanup, match: match, put: put, storable: storable,
-    discard: discard,
+    officerState: officerState, forgetPages: forgetPages, cleanup: cleanup, match: match,
+    put: put, storable: storable, discard: discard,
   };
 })(self);

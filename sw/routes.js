@@ -70,6 +70,17 @@
     return fetch(event.request).catch(function () { return offlinePage(new URL(event.request.url)); });
   }
 
+  // Logout (a form POST to /keluar): once the server has ended the session, the cached
+  // officer pages go, so the next person on this phone does not see the officer's name.
+  // Offline, the logout fails and nothing is forgotten: the session was not ended.
+  function logout(event) {
+    return fetch(event.request).then(function (response) {
+      return cache().forgetPages().catch(function () { return null; }).then(function () {
+        return response;
+      });
+    });
+  }
+
   // Fragments the phone can compute itself when the server is out of reach.
   function networkFirstFragment(render) {
     return function (event) {
@@ -96,6 +107,7 @@
 
   // -- the table ---------------------------------------------------------------------------
   var TABLE = [
+    [function (r, u) { return r.method === "POST" && r.mode === "navigate" && u.origin === root.location.origin && u.pathname === "/keluar"; }, logout],
     [function (r, u) { return r.method !== "GET" || u.origin !== root.location.origin; }, null],
     [function (r, u) { return u.pathname === "/sw.js" || u.pathname === "/healthz"; }, null],
     [function (r, u) { return u.pathname.indexOf("/api/") === 0; }, null],

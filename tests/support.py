@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import uuid
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Self
 
@@ -126,6 +127,50 @@ class ServerProcess(ChildProcess):
 
     def log_text(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+
+# Test-only settings for servers that send to the local push service (tests/pushservice.py),
+# which listens on http://127.0.0.1: production accepts only the push services' hosts, over
+# https, at public addresses (docs/notify.md).
+LOCAL_PUSH_ENV = {"JBM_PUSH_ALLOW_HTTP": "1", "JBM_PUSH_ALLOWED_HOSTS": "127.0.0.1",
+                  "JBM_PUSH_ALLOW_PRIVATE": "1"}
+
+
+# A run of exactly 16 digits: what a full NIK looks like. Search it in rendered text only
+# (``visible_text``): a page's attributes carry random tokens (CSRF: 128 hex characters)
+# that now and then hold 16 digits in a row.
+NIK_RUN = re.compile(r"(?<!\d)\d{16}(?!\d)")
+
+
+class _TextOnly(HTMLParser):
+    SKIP = frozenset({"script", "style", "template"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag in self.SKIP:
+            self._skipping += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIP and self._skipping:
+            self._skipping -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping:
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    """The text a reader sees on a page: its text nodes, without tags, attributes or
+    scripts. Nodes are joined with nothing between them, as inline elements render, so a
+    number split over several elements is still found whole."""
+    parser = _TextOnly()
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.parts)
 
 
 CSRF_INPUT = re.compile(r'name="_csrf_token" value="([^"]+)"')

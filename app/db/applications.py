@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,11 +15,34 @@ _COLUMNS = (
     "id", "client_id", "request_hash", "response_json", "tracking_code", "status",
     "status_reason", "officer_id", "created_at", "created_day", "updated_at", *FORM_COLUMNS,
 )
-_MARKS = ", ".join("?" * len(_COLUMNS))
 # Built from the constant column list above, never from input.
-_INSERT_APPLICATION = f"INSERT INTO applications ({', '.join(_COLUMNS)}) VALUES ({_MARKS})"  # noqa: S608
+_INSERT_APPLICATION = f"INSERT INTO applications ({', '.join(_COLUMNS)})"
+_INSERT_HISTORY = "INSERT INTO application_history (application_id, status, actor, reason, at)"
+_INSERT_EVENT = "INSERT INTO status_events (application_id, status, at)"
+_INSERT_OUTBOX = "INSERT INTO outbox (application_id, next_attempt_at, created_at)"
 
 _CHUNK = 500  # stays under SQLite's bound-parameter limit
+_MAX_PARAMS = 32_000  # SQLite >= 3.32 allows 32,766 bound parameters per statement
+
+
+@functools.lru_cache(maxsize=64)
+def _values_sql(insert: str, width: int, rows: int) -> str:
+    row = "(" + ", ".join("?" * width) + ")"
+    return f"{insert} VALUES {', '.join([row] * rows)}"
+
+
+def _insert_rows(conn: sqlite3.Connection, insert: str, rows: Sequence[tuple[Any, ...]]) -> None:
+    """``insert`` (``INSERT INTO t (columns)``) of many rows, as few multi-row statements.
+    ``executemany`` steps once per row, and sqlite3 releases the GIL around each step: on
+    a busy event loop, winning it back costs more than the row (bench/intake.py)."""
+    if not rows:
+        return
+    width = len(rows[0])
+    per = _MAX_PARAMS // width
+    for start in range(0, len(rows), per):
+        chunk = rows[start : start + per]
+        conn.execute(_values_sql(insert, width, len(chunk)),
+                     [value for row in chunk for value in row])
 
 
 @dataclass(slots=True)
@@ -35,12 +59,14 @@ class NewApplication:
     created_at: str
     created_day: str
     send_to_oss: bool
+    referrals: tuple[str, ...] = ()  # codes of partner services asked for
 
 
 @dataclass(frozen=True, slots=True)
 class InsertOutcome:
     kind: Literal["created", "replay", "conflict"]
     response_json: str
+    tracking_code: str  # the stored application's (for a conflict: the first one's)
 
 
 def insert_batch(conn: sqlite3.Connection, items: Sequence[NewApplication]) -> list[InsertOutcome]:
@@ -51,27 +77,28 @@ def insert_batch(conn: sqlite3.Connection, items: Sequence[NewApplication]) -> l
     request hash replays the stored answer; with another hash it is a conflict and nothing
     is written. Duplicates inside ``items`` behave as if sent one after the other.
     """
-    known: dict[str, tuple[str, str]] = {}
+    known: dict[str, tuple[str, str, str]] = {}
     keys = list({item.client_id for item in items})
     for start in range(0, len(keys), _CHUNK):
         chunk = keys[start : start + _CHUNK]
         marks = ", ".join("?" * len(chunk))
         for row in conn.execute(
-            f"SELECT client_id, request_hash, response_json FROM applications"  # noqa: S608
-            f" WHERE client_id IN ({marks})",
+            f"SELECT client_id, request_hash, response_json, tracking_code"  # noqa: S608
+            f" FROM applications WHERE client_id IN ({marks})",
             chunk,
         ):
-            known[row[0]] = (row[1], row[2])
+            known[row[0]] = (row[1], row[2], row[3])
 
     next_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM applications").fetchone()[0]
     apps, history, outbox, outcomes = [], [], [], []
+    referrals: list[tuple[int, str, str, str]] = []
     for item in items:
         seen = known.get(item.client_id)
         if seen is not None:
             same = seen[0] == item.request_hash
-            outcomes.append(InsertOutcome("replay" if same else "conflict", seen[1]))
+            outcomes.append(InsertOutcome("replay" if same else "conflict", seen[1], seen[2]))
             continue
-        known[item.client_id] = (item.request_hash, item.response_json)
+        known[item.client_id] = (item.request_hash, item.response_json, item.tracking_code)
         app_id = next_id
         next_id += 1
         apps.append(
@@ -82,23 +109,19 @@ def insert_batch(conn: sqlite3.Connection, items: Sequence[NewApplication]) -> l
         history.append((app_id, item.status, item.actor, item.status_reason, item.created_at))
         if item.send_to_oss:
             outbox.append((app_id, item.created_at, item.created_at))
-        outcomes.append(InsertOutcome("created", item.response_json))
+        referrals.extend((app_id, item.created_at, item.created_at, code)
+                         for code in item.referrals)
+        outcomes.append(InsertOutcome("created", item.response_json, item.tracking_code))
 
-    if apps:
-        conn.executemany(_INSERT_APPLICATION, apps)
+    _insert_rows(conn, _INSERT_APPLICATION, apps)
+    _insert_rows(conn, _INSERT_HISTORY, history)
+    _insert_rows(conn, _INSERT_EVENT, [(h[0], h[1], h[4]) for h in history])
+    _insert_rows(conn, _INSERT_OUTBOX, outbox)
+    if referrals:
         conn.executemany(
-            "INSERT INTO application_history (application_id, status, actor, reason, at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            history,
-        )
-        conn.executemany(
-            "INSERT INTO status_events (application_id, status, at) VALUES (?, ?, ?)",
-            [(h[0], h[1], h[4]) for h in history],
-        )
-    if outbox:
-        conn.executemany(
-            "INSERT INTO outbox (application_id, next_attempt_at, created_at) VALUES (?, ?, ?)",
-            outbox,
+            "INSERT INTO referrals (application_id, service_id, created_at, updated_at)"
+            " SELECT ?, id, ?, ? FROM agency_services WHERE code = ?",
+            referrals,
         )
     return outcomes
 
@@ -142,6 +165,30 @@ def change_status(
         (application_id, status, now),
     )
     return before
+
+
+def services_by_agency(conn: sqlite3.Connection) -> list[tuple[str, list[sqlite3.Row]]]:
+    """The active partner services grouped by agency, in the order the form shows them."""
+    groups: dict[str, list[sqlite3.Row]] = {}
+    for row in conn.execute(
+        "SELECT s.code, s.name, a.short_name AS agency FROM agency_services s"
+        " JOIN agencies a ON a.id = s.agency_id WHERE s.active = 1 AND a.active = 1"
+        " ORDER BY s.position, s.id"
+    ):
+        groups.setdefault(row["agency"], []).append(row)
+    return list(groups.items())
+
+
+def service_codes(conn: sqlite3.Connection) -> list[str]:
+    """Codes of the partner services an application may ask for."""
+    return [row[0] for row in conn.execute("SELECT code FROM agency_services WHERE active = 1")]
+
+
+def existing_rounds(conn: sqlite3.Connection, ids: Sequence[int]) -> list[int]:
+    """Which of these round ids exist."""
+    marks = ", ".join("?" * len(ids))
+    return [row[0] for row in conn.execute(
+        f"SELECT id FROM rounds WHERE id IN ({marks})", list(ids))]  # noqa: S608
 
 
 def by_tracking_code(conn: sqlite3.Connection, code: str) -> sqlite3.Row | None:

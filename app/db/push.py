@@ -7,7 +7,7 @@ import json
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from app.db.applications import change_status
 
@@ -28,9 +28,33 @@ class Job:
 
 # -- subscriptions ------------------------------------------------------------------------
 
+SubscribeOutcome = Literal["subscribed", "application_full", "client_full"]
+
+
 def subscribe(conn: sqlite3.Connection, endpoint: str, p256dh: str, auth: str,
-              user_id: int | None, application_id: int | None, now: str) -> int:
-    """Store (or refresh the keys of) a subscription and link it to its owner."""
+              user_id: int | None, application_id: int | None, now: str, client_key: str,
+              max_per_application: int, max_per_client: int, client_since: str
+              ) -> SubscribeOutcome:
+    """Store (or refresh the keys of) a subscription and link it to its owner.
+
+    A new link is refused when its application already has ``max_per_application`` phones,
+    or when ``client_key`` made ``max_per_client`` links since ``client_since``. Renewing a
+    link that exists (new keys for the same endpoint) is always allowed.
+    """
+    existing = conn.execute(
+        "SELECT 1 FROM push_links l JOIN push_subscriptions s ON s.id = l.subscription_id"
+        " WHERE s.endpoint = ? AND (l.user_id = ? OR l.application_id = ?)",
+        (endpoint, user_id if user_id is not None else -1,
+         application_id if user_id is None else -1)).fetchone()
+    if existing is None:
+        if application_id is not None and user_id is None and conn.execute(
+                "SELECT count(*) FROM push_links WHERE application_id = ?",
+                (application_id,)).fetchone()[0] >= max_per_application:
+            return "application_full"
+        if conn.execute(
+                "SELECT count(*) FROM push_links WHERE client_key = ? AND created_at >= ?",
+                (client_key, client_since)).fetchone()[0] >= max_per_client:
+            return "client_full"
     conn.execute(
         "INSERT INTO push_subscriptions (endpoint, p256dh, auth, created_at)"
         " VALUES (?, ?, ?, ?) ON CONFLICT(endpoint) DO UPDATE SET"
@@ -42,13 +66,13 @@ def subscribe(conn: sqlite3.Connection, endpoint: str, p256dh: str, auth: str,
     ).fetchone()
     if user_id is not None:
         conn.execute(
-            "INSERT OR IGNORE INTO push_links (subscription_id, user_id, created_at)"
-            " VALUES (?, ?, ?)", (sub_id, user_id, now))
+            "INSERT OR IGNORE INTO push_links (subscription_id, user_id, created_at, client_key)"
+            " VALUES (?, ?, ?, ?)", (sub_id, user_id, now, client_key))
     else:
         conn.execute(
-            "INSERT OR IGNORE INTO push_links (subscription_id, application_id, created_at)"
-            " VALUES (?, ?, ?)", (sub_id, application_id, now))
-    return int(sub_id)
+            "INSERT OR IGNORE INTO push_links (subscription_id, application_id, created_at,"
+            " client_key) VALUES (?, ?, ?, ?)", (sub_id, application_id, now, client_key))
+    return "subscribed"
 
 
 def unsubscribe(conn: sqlite3.Connection, endpoint: str, user_id: int | None,

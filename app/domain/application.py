@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
 from app.domain.email import normalize_email
 from app.domain.errors import FieldError
@@ -22,11 +22,10 @@ from app.domain.npwp import normalize_npwp
 from app.domain.phone import normalize_phone
 from app.domain.scale import MSG_DECIMAL, MSG_FORMAT, Scale, parse_rupiah, scale_for_capital
 
-T = TypeVar("T")
-
 MAX_FIELD_KBLI = 2  # more KBLI codes than this: served at the office, not in the field
 MAX_KBLI_CODES = 20  # a sanity limit on one request
 MAX_WORKERS = 10_000
+MAX_REFERRALS = 12
 
 @dataclass(frozen=True, slots=True)
 class Field:
@@ -64,11 +63,6 @@ FIELDS: tuple[Field, ...] = (
           inputmode="numeric",
           help="15 angka, atau NIK bagi yang sudah memakai NPWP 16 digit."),
     Field("business_name", "Nama usaha", "nama usaha", "business_name"),
-    Field("kecamatan", "Kecamatan", "kecamatan", "kecamatan", kind="region", max_length=13),
-    Field("desa", "Desa / kelurahan", "desa", "desa", kind="region", max_length=13),
-    Field("rt", "RT", "RT", "rt", max_length=3, inputmode="numeric"),
-    Field("rw", "RW", "RW", "rw", max_length=3, inputmode="numeric"),
-    Field("street", "Jalan / dusun / patokan", "alamat", "street", max_length=200),
     Field("kbli", "Kegiatan usaha (KBLI)", "KBLI", "kbli_json", kind="codes", max_length=60,
           inputmode="numeric", placeholder="contoh: 56102",
           help="Kode 5 angka; lebih dari satu dipisah koma. Cari dengan kata sehari-hari."),
@@ -79,6 +73,15 @@ FIELDS: tuple[Field, ...] = (
           max_length=5, required=False, inputmode="numeric"),
     Field("workers_female", "Tenaga kerja perempuan", "tenaga kerja perempuan",
           "workers_female", max_length=5, required=False, inputmode="numeric"),
+    Field("kecamatan", "Kecamatan", "kecamatan", "kecamatan", kind="region", max_length=13),
+    Field("desa", "Desa / kelurahan", "desa", "desa", kind="region", max_length=13),
+    Field("rt", "RT", "RT", "rt", max_length=3, inputmode="numeric"),
+    Field("rw", "RW", "RW", "rw", max_length=3, inputmode="numeric"),
+    Field("street", "Jalan / dusun / patokan", "alamat", "street", max_length=200),
+    Field("referrals", "Layanan instansi mitra yang diminta", "layanan mitra", None,
+          kind="services", max_length=400, required=False),
+    Field("round_id", "Sesi layanan keliling", "sesi layanan", "round_id", kind="round",
+          max_length=10, required=False),
 )
 FIELD: Mapping[str, Field] = {field.name: field for field in FIELDS}
 FIELD_NAMES: tuple[str, ...] = tuple(field.name for field in FIELDS)
@@ -138,10 +141,16 @@ MSG_DESA_MISMATCH = (
     "lalu pilih desanya."
 )
 
+MSG_REFERRAL = "Layanan instansi mitra tidak dikenali. Pilih layanan dari daftar."
+MSG_ROUND = "Sesi layanan tidak dikenali. Pilih sesi dari daftar, atau kosongkan."
 MSG_KBLI_EMPTY = "Pilih minimal satu kegiatan usaha (kode KBLI)."
 MSG_KBLI_TOO_MANY = (
     f"Paling banyak {MAX_KBLI_CODES} kode KBLI dalam satu permohonan. Hapus kode yang tidak perlu."
 )
+
+_BUSINESS_MESSAGES = (MSG_BUSINESS_EMPTY, MSG_BUSINESS_SHORT, MSG_BUSINESS_LONG,
+                      MSG_BUSINESS_CHARS)
+_STREET_MESSAGES = (MSG_STREET_EMPTY, MSG_STREET_SHORT, MSG_STREET_LONG, MSG_STREET_CHARS)
 
 _OFFICE = (
     "Silakan datang ke kantor DPMPTSP Kabupaten Blitar pada jam kerja dengan membawa KTP "
@@ -155,6 +164,8 @@ _KECAMATAN = re.compile(r"\d{2}\.\d{2}\.\d{2}", re.ASCII)
 _DESA = re.compile(r"\d{2}\.\d{2}\.\d{2}\.\d{4}", re.ASCII)
 _KBLI = re.compile(r"\d{5}", re.ASCII)
 _KBLI_SPLIT = re.compile(r"[\s,;]+")
+_THOUSANDS = re.compile(r"\d{1,2}\.\d{3}")
+_ALNUM = re.compile(r"[^\W_]")  # one character for which str.isalnum() is true (re docs)
 
 
 @dataclass(frozen=True)
@@ -182,31 +193,40 @@ class ApplicationInput:
     workers_male: int
     workers_female: int
     scale: Scale
+    round_id: int | None = None  # the round (sesi layanan) it was taken at, if any
+    referrals: tuple[str, ...] = ()  # codes of partner services the applicant asks for
 
     def canonical(self) -> dict[str, Any]:
         """A JSON-serialisable dict with sorted keys: hash ``json.dumps(...)`` of it to tell
         whether two requests carry the same application."""
-        data: dict[str, Any] = {
-            "nik": self.nik,
-            "name": self.name,
-            "sex": self.sex,
+        data: dict[str, Any] = {  # in sorted key order (the hash's bytes depend on it)
             "birth_date": self.birth_date.isoformat(),
-            "phone": self.phone,
-            "email": self.email,
-            "npwp": self.npwp,
             "business_name": self.business_name,
-            "kecamatan": self.kecamatan,
+            "capital": self.capital,
             "desa": self.desa,
+            "email": self.email,
+            "kbli": list(self.kbli),
+            "kecamatan": self.kecamatan,
+            "name": self.name,
+            "nik": self.nik,
+            "npwp": self.npwp,
+            "phone": self.phone,
             "rt": self.rt,
             "rw": self.rw,
-            "street": self.street,
-            "kbli": list(self.kbli),
-            "capital": self.capital,
-            "workers_male": self.workers_male,
-            "workers_female": self.workers_female,
             "scale": self.scale.value,
+            "sex": self.sex,
+            "street": self.street,
+            "workers_female": self.workers_female,
+            "workers_male": self.workers_male,
         }
-        return dict(sorted(data.items()))
+        # Only when set: the hash of an application without them stays what it always was.
+        if self.round_id is not None or self.referrals:
+            if self.round_id is not None:
+                data["round_id"] = self.round_id
+            if self.referrals:
+                data["referrals"] = list(self.referrals)
+            data = dict(sorted(data.items()))
+        return data
 
     @property
     def referral_reason(self) -> str | None:
@@ -229,6 +249,8 @@ class ApplicationInput:
 
 def _text(value: object) -> str:
     """A form/JSON value as stripped text. None -> "". Numbers are accepted as text."""
+    if type(value) is str:  # the usual case first
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, str):
@@ -279,7 +301,9 @@ def _name(value: object) -> str:
     name = _collapse(_text(value)).translate(_APOSTROPHES)
     if not name:
         raise FieldError(MSG_NAME_EMPTY)
-    if not all(ch.isalpha() or ch in _NAME_PUNCT for ch in name) or not name[0].isalpha():
+    plain = name.replace(" ", "").isalpha()  # the usual case: letters and spaces only
+    if not name[0].isalpha() or not (plain or all(ch.isalpha() or ch in _NAME_PUNCT
+                                                  for ch in name)):
         raise FieldError(MSG_NAME_CHARS)
     if len(name) < 3:
         raise FieldError(MSG_NAME_SHORT)
@@ -293,7 +317,7 @@ def _free_text(value: object, lo: int, hi: int, messages: tuple[str, str, str, s
     text = _collapse(_text(value))
     if not text:
         raise FieldError(empty)
-    if not text.isprintable() or not any(ch.isalnum() for ch in text):
+    if not text.isprintable() or not _ALNUM.search(text):
         raise FieldError(chars)
     if len(text) < lo:
         raise FieldError(short)
@@ -372,13 +396,21 @@ def _capital(value: object) -> int:
     return parse_rupiah(value)
 
 
+def _workers_message(label: str) -> str:
+    return f"Jumlah tenaga kerja {label} diisi angka bulat 0 sampai 10000 (isi 0 jika tidak ada)."
+
+
+_WORKERS_MESSAGES = {label: _workers_message(label) for label in ("laki-laki", "perempuan")}
+
+
 def _workers(value: object, label: str) -> int:
-    message = (
-        f"Jumlah tenaga kerja {label} diisi angka bulat 0 sampai 10000 (isi 0 jika tidak ada)."
-    )
-    number = _whole_number(value, message)
+    message = _WORKERS_MESSAGES[label]
+    if type(value) is str and value.isdigit() and value.isascii() and len(value) <= 5:
+        number: int | str = int(value)  # the usual case: "0", "3"
+    else:
+        number = _whole_number(value, message)
     if isinstance(number, str):
-        text = number.replace(".", "") if re.fullmatch(r"\d{1,2}\.\d{3}", number) else number
+        text = number.replace(".", "") if _THOUSANDS.fullmatch(number) else number
         if text == "":
             return 0
         if not (text.isascii() and text.isdigit()):
@@ -387,6 +419,35 @@ def _workers(value: object, label: str) -> int:
     if not 0 <= number <= MAX_WORKERS:
         raise FieldError(message)
     return number
+
+
+def _round(value: object, round_exists: Callable[[int], bool]) -> int | None:
+    """The round an application is taken at: empty, or the id of a known round."""
+    if value is None or value == "":
+        return None
+    text = _text(value)
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit() and len(text) <= 9) or not round_exists(int(text)):
+        raise FieldError(MSG_ROUND)
+    return int(text)
+
+
+def _referrals(value: object, service_exists: Callable[[str], bool]) -> tuple[str, ...]:
+    """Partner services asked for: ticked boxes (a list), or codes separated by commas."""
+    if value is None or value == "" or value == []:
+        return ()
+    items = value if isinstance(value, list | tuple) else [value]
+    codes: list[str] = []
+    for item in items:
+        if not isinstance(item, str):
+            raise FieldError(MSG_TYPE)
+        codes.extend(code for code in _KBLI_SPLIT.split(item.strip().lower()) if code)
+    codes = list(dict.fromkeys(codes))
+    if len(codes) > MAX_REFERRALS or not all(
+            len(code) <= 40 and service_exists(code) for code in codes):
+        raise FieldError(MSG_REFERRAL)
+    return tuple(codes)
 
 
 # --- the whole form ------------------------------------------------------------------------
@@ -398,61 +459,91 @@ def validate_application(
     kbli_exists: Callable[[str], bool],
     kecamatan_of_desa: Callable[[str], str | None],
     today: date,
+    round_exists: Callable[[int], bool] = lambda _round_id: False,
+    service_exists: Callable[[str], bool] = lambda _code: False,
 ) -> ApplicationInput | dict[str, str]:
     """Check every field; return the clean input, or {field: message} for ALL bad fields.
 
     ``kbli_exists`` tells whether a 5-digit code is in KBLI 2020; ``kecamatan_of_desa`` maps
     a desa code ("35.05.01.2001") to its kecamatan code ("35.05.01"), or None if unknown.
     """
+    # One try per field, no closures: this runs for every item of every batch.
     errors: dict[str, str] = {}
-
-    def check(field: str, fn: Callable[[], T]) -> T | None:
-        try:
-            return fn()
-        except FieldError as error:
-            errors[field] = error.message
-            return None
-
-    nik: Nik | None = check("nik", lambda: parse_nik(_text(raw.get("nik")), today))
-    name = check("name", lambda: _name(raw.get("name")))
-    phone = check("phone", lambda: normalize_phone(_text(raw.get("phone"))))
-
-    no_email = check("no_email", lambda: _flag(raw.get("no_email")))
-    email = check("email", lambda: normalize_email(_text(raw.get("email"))))
+    get = raw.get
+    nik: Nik | None = None
+    name = phone = email = npwp = business_name = rt = rw = street = None
+    kbli: tuple[str, ...] | None = None
+    capital = workers_male = workers_female = None
+    no_email = False
+    try:
+        nik = parse_nik(_text(get("nik")), today)
+    except FieldError as error:
+        errors["nik"] = error.message
+    try:
+        name = _name(get("name"))
+    except FieldError as error:
+        errors["name"] = error.message
+    try:
+        phone = normalize_phone(_text(get("phone")))
+    except FieldError as error:
+        errors["phone"] = error.message
+    try:
+        no_email = _flag(get("no_email"))
+    except FieldError as error:
+        errors["no_email"] = error.message
+    try:
+        email = normalize_email(_text(get("email")))
+    except FieldError as error:
+        errors["email"] = error.message
     if email is None and "email" not in errors and not no_email:
         errors["email"] = MSG_EMAIL_REQUIRED
-
-    npwp = check(
-        "npwp",
-        lambda: normalize_npwp(_text(raw.get("npwp")), nik.value if nik is not None else None),
-    )
-    business_name = check(
-        "business_name",
-        lambda: _free_text(
-            raw.get("business_name"),
-            3,
-            100,
-            (MSG_BUSINESS_EMPTY, MSG_BUSINESS_SHORT, MSG_BUSINESS_LONG, MSG_BUSINESS_CHARS),
-        ),
-    )
+    try:
+        npwp = normalize_npwp(_text(get("npwp")), nik.value if nik is not None else None)
+    except FieldError as error:
+        errors["npwp"] = error.message
+    try:
+        business_name = _free_text(get("business_name"), 3, 100, _BUSINESS_MESSAGES)
+    except FieldError as error:
+        errors["business_name"] = error.message
     kecamatan, desa = _location(raw, kecamatan_of_desa, errors)
-    rt = check("rt", lambda: _rt_rw(raw.get("rt"), "RT"))
-    rw = check("rw", lambda: _rt_rw(raw.get("rw"), "RW"))
-    street = check(
-        "street",
-        lambda: _free_text(
-            raw.get("street"),
-            3,
-            200,
-            (MSG_STREET_EMPTY, MSG_STREET_SHORT, MSG_STREET_LONG, MSG_STREET_CHARS),
-        ),
-    )
-    kbli = check("kbli", lambda: _kbli(raw.get("kbli"), kbli_exists))
-    capital = check("capital", lambda: _capital(raw.get("capital")))
-    workers_male = check("workers_male", lambda: _workers(raw.get("workers_male"), "laki-laki"))
-    workers_female = check(
-        "workers_female", lambda: _workers(raw.get("workers_female"), "perempuan")
-    )
+    try:
+        rt = _rt_rw(get("rt"), "RT")
+    except FieldError as error:
+        errors["rt"] = error.message
+    try:
+        rw = _rt_rw(get("rw"), "RW")
+    except FieldError as error:
+        errors["rw"] = error.message
+    try:
+        street = _free_text(get("street"), 3, 200, _STREET_MESSAGES)
+    except FieldError as error:
+        errors["street"] = error.message
+    try:
+        kbli = _kbli(get("kbli"), kbli_exists)
+    except FieldError as error:
+        errors["kbli"] = error.message
+    try:
+        capital = _capital(get("capital"))
+    except FieldError as error:
+        errors["capital"] = error.message
+    try:
+        workers_male = _workers(get("workers_male"), "laki-laki")
+    except FieldError as error:
+        errors["workers_male"] = error.message
+    try:
+        workers_female = _workers(get("workers_female"), "perempuan")
+    except FieldError as error:
+        errors["workers_female"] = error.message
+    round_id = None
+    try:
+        round_id = _round(get("round_id"), round_exists)
+    except FieldError as error:
+        errors["round_id"] = error.message
+    referrals: tuple[str, ...] = ()
+    try:
+        referrals = _referrals(get("referrals"), service_exists)
+    except FieldError as error:
+        errors["referrals"] = error.message
 
     if errors:
         return {field: errors[field] for field in FIELD_NAMES if field in errors}
@@ -479,6 +570,8 @@ def validate_application(
         workers_male=workers_male,
         workers_female=workers_female,
         scale=scale_for_capital(capital),
+        round_id=round_id,
+        referrals=referrals,
     )
 
 
@@ -533,19 +626,24 @@ def read_form(form: Mapping[str, Any]) -> dict[str, str]:
         value = form.get(field.name)
         if field.kind == "flag":
             values[field.name] = "on" if value else ""
+        elif field.kind == "services":  # ticked boxes: every value of the name
+            ticked = form.getall(field.name, []) if hasattr(form, "getall") else value or []
+            ticked = ticked if isinstance(ticked, list | tuple) else [ticked]
+            values[field.name] = ",".join(str(v) for v in ticked)[:MAX_FORM_VALUE]
         else:
             values[field.name] = str(value if value is not None else "")[:MAX_FORM_VALUE]
     return values
 
 
+_STORED = tuple((f.column, f.name, f.kind == "codes") for f in FIELDS if f.column is not None)
+
+
 def to_columns(data: ApplicationInput) -> dict[str, Any]:
     """A valid application as the store keeps it, keyed by column (see COLUMNS)."""
     columns: dict[str, Any] = {}
-    for field in FIELDS:
-        if field.column is None:
-            continue
-        value = getattr(data, field.name)
-        columns[field.column] = json.dumps(list(value)) if field.kind == "codes" else value
+    for column, name, codes in _STORED:
+        value = getattr(data, name)
+        columns[column] = json.dumps(list(value)) if codes else value
     columns["sex"] = data.sex
     columns["birth_date"] = data.birth_date.isoformat()
     columns["scale"] = data.scale.value
@@ -558,6 +656,8 @@ def form_values(row: Mapping[str, Any]) -> dict[str, str]:
     for field in FIELDS:
         if field.kind == "flag":  # the only flag: "no email" is an empty email column
             values[field.name] = "" if row["email"] else "on"
+        elif field.column is None:  # kept elsewhere (referrals): the caller adds it
+            values[field.name] = ""
         elif field.kind == "codes":
             values[field.name] = ", ".join(json.loads(row[field.column or ""]))
         else:

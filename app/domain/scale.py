@@ -62,6 +62,7 @@ def scale_for_capital(capital: int) -> Scale:
 _PREFIX = re.compile(r"^(?:rp\.?|idr)\s*", re.IGNORECASE)
 _SUFFIX = re.compile(r"(?:[.,]-|-|[.,]00?)$")
 _GROUPED = re.compile(r"^\d{1,3}(?:([., ])\d{3})(?:\1\d{3})*$", re.ASCII)
+_DOTTED = re.compile(r"\d{1,3}(?:\.\d{3})+", re.ASCII)
 _DECIMAL = re.compile(r"[\d., ]*\d[.,]\d{1,2}", re.ASCII)
 
 
@@ -79,6 +80,10 @@ def parse_rupiah(raw: str | int) -> int:
         return _in_range(raw)
     if not isinstance(raw, str):
         raise FieldError(MSG_FORMAT)
+    if raw.isascii() and raw.isdigit():  # the usual forms first: "15000000"
+        return _in_range(int(raw))
+    if _DOTTED.fullmatch(raw):  # "15.000.000"
+        return _in_range(int(raw.replace(".", "")))
     text = raw.strip().replace("\u00a0", " ")
     if not text:
         raise FieldError(MSG_EMPTY)

@@ -27,6 +27,7 @@ BODY_LENGTH = 6
 LENGTH = BODY_LENGTH + 1
 WEIGHTS: tuple[int, ...] = (7, 6, 5, 4, 3, 2, 1)  # the check character has weight 1
 _VALUE = {ch: i for i, ch in enumerate(ALPHABET)}
+_BODIES = MODULUS**BODY_LENGTH
 _STRIP = str.maketrans("", "", " -_.\t\n\r\u00a0")
 
 MSG_EMPTY = "Kode pelacakan wajib diisi. Kode ada di bukti pendaftaran, misalnya ABC-DEFG."
@@ -52,16 +53,19 @@ def check_char(body: str) -> str:
     return ALPHABET[-total % MODULUS]
 
 
-def new_tracking_code(rng: random.Random | secrets.SystemRandom | None = None) -> str:
+def new_tracking_code(rng: random.Random | None = None) -> str:
     """A fresh random code (canonical form, no dash). Uses `secrets` unless given an rng."""
-    # One draw for the whole body (one urandom call instead of one per character).
-    number = (rng or secrets.SystemRandom()).randrange(len(ALPHABET) ** BODY_LENGTH)
-    digits = []
-    for _ in range(BODY_LENGTH):
-        number, digit = divmod(number, len(ALPHABET))
-        digits.append(ALPHABET[digit])
-    body = "".join(digits)
-    return body + check_char(body)
+    # One draw for the whole body; its base-31 digits are the characters, and the check
+    # character is summed on the way (as check_char does).
+    number = rng.randrange(_BODIES) if rng is not None else secrets.randbelow(_BODIES)
+    chars = []
+    total = 0
+    for weight in WEIGHTS[:BODY_LENGTH]:
+        number, digit = divmod(number, MODULUS)
+        chars.append(ALPHABET[digit])
+        total += weight * digit
+    chars.append(ALPHABET[-total % MODULUS])
+    return "".join(chars)
 
 
 def is_valid_tracking_code(code: str) -> bool:

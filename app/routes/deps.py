@@ -24,7 +24,11 @@ from app.reference.regions import Regions
 from app.security import Actor, actor_of, current_user
 from app.services.accounts import Accounts
 from app.services.container import Services
+from app.services.honorarium import HonorService
 from app.services.intake import IntakeService
+from app.services.invitations import InvitationService
+from app.services.ratelimit import RateLimiter
+from app.services.rounds import RoundsService
 from app.settings import Settings
 
 
@@ -67,6 +71,18 @@ async def _kbli(services: Services) -> KbliCatalog:
     return services.kbli
 
 
+async def _status_limiter(services: Services) -> RateLimiter:
+    return services.status_limiter
+
+
+async def _code_limiter(services: Services) -> RateLimiter:
+    return services.code_limiter
+
+
+async def _subscribe_limiter(services: Services) -> RateLimiter:
+    return services.subscribe_limiter
+
+
 async def _notify(services: Services) -> NotifyService:
     return services.notify
 
@@ -83,11 +99,26 @@ async def _oss_desk(services: Services) -> OperatorDesk:
     return services.oss_desk
 
 
+async def _rounds(services: Services) -> RoundsService:
+    return services.rounds
+
+
+async def _honor(services: Services) -> HonorService:
+    return services.honor
+
+
+async def _invitations(services: Services) -> InvitationService:
+    return services.invitations
+
+
 def dependencies() -> dict[str, Provide]:
     providers = {
         "services": _services, "user": _user, "actor": _actor, "accounts": _accounts,
         "settings": _settings, "db": _db,
         "intake": _intake, "regions": _regions, "kbli": _kbli, "notify": _notify,
         "oss": _oss, "oss_pages": _oss_pages, "oss_desk": _oss_desk,
+        "status_limiter": _status_limiter, "code_limiter": _code_limiter,
+        "subscribe_limiter": _subscribe_limiter,
+        "rounds": _rounds, "honor": _honor, "invitations": _invitations,
     }
     return {name: Provide(fn) for name, fn in providers.items()}

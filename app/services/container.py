@@ -15,8 +15,11 @@ from app.pwa import AppShell, build_shell
 from app.reference.kbli import KbliCatalog
 from app.reference.regions import Regions
 from app.services.accounts import Accounts
+from app.services.honorarium import HonorService
 from app.services.intake import IntakeService
+from app.services.invitations import InvitationService
 from app.services.ratelimit import RateLimiter
+from app.services.rounds import RoundsService
 from app.settings import Settings
 from app.templating import asset_url_factory
 
@@ -29,12 +32,17 @@ class Services:
     intake: IntakeService
     kbli: KbliCatalog
     regions: Regions
-    status_limiter: RateLimiter
+    status_limiter: RateLimiter  # /cek per client
+    code_limiter: RateLimiter  # /cek failures per tracking code
+    subscribe_limiter: RateLimiter  # push subscribe calls per client
     oss: OssService
     oss_pages: OssPages
     oss_desk: OperatorDesk
     shell: AppShell
     notify: NotifyService
+    rounds: RoundsService
+    honor: HonorService
+    invitations: InvitationService
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -45,6 +53,8 @@ class Services:
         title = kbli_title(kbli)
         oss = OssService(settings, db, title)
         intake.on_requeued = oss.wake
+        notify = NotifyService(settings, db, settings.resolved_secret_key())
+        rounds = RoundsService(db, regions, kbli, notify)
         return cls(
             settings=settings,
             db=db,
@@ -56,8 +66,12 @@ class Services:
             intake=intake,
             kbli=kbli,
             regions=regions,
-            # public status lookup: 20 tries per client per 10 minutes
-            status_limiter=RateLimiter(limit=20, window_s=600),
+            status_limiter=RateLimiter(settings.lookup_client_limit,
+                                       settings.lookup_client_window_s),
+            code_limiter=RateLimiter(settings.lookup_code_failures,
+                                     settings.lookup_code_window_s),
+            subscribe_limiter=RateLimiter(settings.push_subscribe_limit,
+                                          settings.push_subscribe_window_s),
             oss=oss,
             oss_pages=OssPages(settings, db, title, regions, lambda: oss.forwarder is not None),
             oss_desk=OperatorDesk(settings, db, oss),
@@ -65,7 +79,10 @@ class Services:
                 settings.static_dir, settings.sw_dir, settings.templates_dir,
                 asset_url_factory(settings.static_dir), settings.shell_salt,
             ),
-            notify=NotifyService(settings, db, settings.resolved_secret_key()),
+            notify=notify,
+            rounds=rounds,
+            honor=HonorService(settings, db),
+            invitations=InvitationService(db, rounds),
         )
 
 

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import json
 import logging
+import re
 import sqlite3
+import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -49,6 +52,7 @@ MSG_REFERRED = (
     "Dengan data ini usaha harus dilayani di kantor DPMPTSP (lebih dari dua KBLI atau skala "
     "di atas Kecil), jadi tidak dapat dikirim ulang dari sini."
 )
+SERVICES_TTL_S = 30.0  # an admin's change to the partner services is seen this soon
 MSG_NOT_NEEDS_FIX = "Permohonan ini tidak sedang menunggu perbaikan."
 
 
@@ -108,23 +112,53 @@ class _Pending:
     future: asyncio.Future[store.InsertOutcome]
 
 
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
 def parse_client_id(raw: object) -> str | None:
     """The client's UUID in canonical lower-case form, or None when it is not a UUID."""
     if not isinstance(raw, str) or len(raw) > 64:
         return None
+    if _CANONICAL_UUID.fullmatch(raw):  # what phones send: already canonical
+        return raw
     try:
         return str(uuid.UUID(raw.strip()))
     except ValueError:
         return None
 
 
+# Built once: json.dumps with any option builds a new encoder on every call.
+# The hash's bytes must never change (it is stored: a phone's retry must still match).
+# ApplicationInput.canonical() is already in sorted key order, so sort_keys is not needed
+# for the same bytes (tests/unit/test_intake_answer.py holds the formula fixed).
+_CANONICAL = json.JSONEncoder(separators=(",", ":"), check_circular=False)
+_ANSWER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
+
+
 def request_hash(data: ApplicationInput) -> str:
-    canonical = json.dumps(data.canonical(), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return hashlib.sha256(_CANONICAL.encode(data.canonical()).encode()).hexdigest()
 
 
 def _dumps(body: Mapping[str, object]) -> str:
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    return _ANSWER.encode(body)
+
+
+@functools.lru_cache(maxsize=64)
+def _answer_parts(status: Status, message: str, base_url: str) -> tuple[str, str, str]:
+    """The constant pieces of an accepted answer, JSON-encoded once."""
+    return (
+        f',"status":{_dumps(status.value)},"status_label":{_dumps(LABELS[status])}'
+        f',"message":{_dumps(message)},"receipt_url":"/petugas/permohonan/',
+        f'","status_url":{_dumps(base_url + "/cek?kode=")[:-1]}',
+        '"}',
+    )
+
+
+def answer_json(client_id: str, code: str, status: Status, message: str, base_url: str) -> str:
+    """The first answer to an accepted application, exactly as ``_dumps`` would write it:
+    the client id (a canonical UUID) and the code (its own alphabet) need no escaping."""
+    middle, url, end = _answer_parts(status, message, base_url)
+    return (f'{{"id":"{client_id}","tracking_code":"{code}"{middle}{code}{url}{code}{end}')
 
 
 class IntakeService:
@@ -146,6 +180,9 @@ class IntakeService:
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self.on_requeued: Callable[[], None] = lambda: None  # the forwarder's wake-up
+        self._rounds: set[int] = set()  # ids of rounds known to exist
+        self._services: frozenset[str] = frozenset()  # codes of active partner services
+        self._services_read_at = -SERVICES_TTL_S
 
     # -- lifecycle -------------------------------------------------------------------
     def start(self) -> None:
@@ -165,7 +202,26 @@ class IntakeService:
             kbli_exists=self._kbli.exists,
             kecamatan_of_desa=self._regions.kecamatan_of_desa,
             today=self._today(),
+            round_exists=self._rounds.__contains__,
+            service_exists=self._services.__contains__,
         )
+
+    async def learn_references(self, raws: Sequence[object]) -> None:
+        """Make the rounds these items name known to ``validate`` (rounds are never deleted,
+        so a round once seen stays known): one read for the ids not seen yet."""
+        wanted = set()
+        for raw in raws:
+            value = raw.get("round_id") if isinstance(raw, Mapping) else None
+            text = str(value).strip() if isinstance(value, str | int) else ""
+            if text.isascii() and text.isdigit() and len(text) <= 9:
+                wanted.add(int(text))
+        wanted -= self._rounds
+        if wanted:
+            self._rounds.update(await self._db.read(store.existing_rounds, sorted(wanted)))
+        asked = any(isinstance(raw, Mapping) and raw.get("referrals") for raw in raws)
+        if asked and time.monotonic() - self._services_read_at > SERVICES_TTL_S:
+            self._services = frozenset(await self._db.read(store.service_codes))
+            self._services_read_at = time.monotonic()
 
     async def submit(
         self, officer_id: int, actor: str, client_id: object, raw: object
@@ -178,6 +234,7 @@ class IntakeService:
         loop = asyncio.get_running_loop()
         results: list[IntakeResult | None] = []
         waiting: list[tuple[int, _Pending]] = []
+        await self.learn_references([raw for _, raw in items])
         for index, (raw_id, raw) in enumerate(items):
             client_id = parse_client_id(raw_id)
             if client_id is None:
@@ -227,6 +284,7 @@ class IntakeService:
     ) -> dict[str, str] | None:
         """Save the officer's correction and queue the application for OSS again (a new
         attempt under the same reference). Returns errors per field, or None."""
+        await self.learn_references([raw])
         checked = self.check_correction(app, raw)
         if isinstance(checked, dict):
             return checked
@@ -262,16 +320,8 @@ class IntakeService:
     def _response(self, pending: _Pending, code: str) -> tuple[Status, str | None, str]:
         reason = pending.data.referral_reason
         status = Status.REFERRED_OFFICE if reason else Status.RECEIVED
-        body = {
-            "id": pending.client_id,
-            "tracking_code": code,
-            "status": status.value,
-            "status_label": LABELS[status],
-            "message": reason or MSG_RECEIVED,
-            "receipt_url": f"/petugas/permohonan/{code}",
-            "status_url": f"{self._base_url}/cek?kode={code}",
-        }
-        return status, reason, _dumps(body)
+        return status, reason, answer_json(pending.client_id, code, status, reason or MSG_RECEIVED,
+                                           self._base_url)
 
     def _row(self, pending: _Pending, now: datetime, now_iso: str) -> store.NewApplication:
         code = new_tracking_code()
@@ -289,6 +339,7 @@ class IntakeService:
             created_at=now_iso,
             created_day=local_day(now),
             send_to_oss=status is Status.RECEIVED,
+            referrals=pending.data.referrals,
         )
 
     # -- the writer ------------------------------------------------------------------

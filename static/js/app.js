@@ -41,6 +41,96 @@
     flash(event.detail.message, event.detail.kind);
   });
 
+  // -- the theme -------------------------------------------------------------------------
+  // "auto" is dark from 18.00 to 06.00 WIB (UTC+7) by the phone's clock, whatever time zone
+  // the phone is set to (the server's rule: app/domain/theme.py). The switch works on the
+  // page, also offline; its form posts to /tema only where this file does not run.
+  var THEMES = ["auto", "dark", "light"];
+  var THEME_ICON = { auto: "◐", dark: "☾", light: "☀" };
+  var THEME_NAME = { auto: "otomatis", dark: "gelap", light: "terang" };
+  var THEME_COLOUR = { dark: "#10151c", light: "#0b6e4f" };
+  var WIB_MS = 7 * 3600000;
+  var NIGHT_FROM = 18;
+  var NIGHT_UNTIL = 6;
+  var themeTimer = null;
+
+  function wibHour() { return new Date(Date.now() + WIB_MS).getUTCHours(); }
+
+  function schemeOf(theme) {
+    if (theme !== "auto") { return theme; }
+    var hour = wibHour();
+    return hour >= NIGHT_FROM || hour < NIGHT_UNTIL ? "dark" : "light";
+  }
+
+  function chosenTheme() {
+    var match = /(?:^|;\s*)jbm_theme=(auto|dark|light)(?:;|$)/.exec(document.cookie);
+    return match ? match[1] : "auto";
+  }
+
+  // Milliseconds until the next 06.00 or 18.00 WIB.
+  function untilNextSwitch() {
+    var wib = new Date(Date.now() + WIB_MS);
+    var next = new Date(wib.getTime());
+    next.setUTCMinutes(0, 0, 0);
+    var hour = wib.getUTCHours();
+    next.setUTCHours(hour < NIGHT_UNTIL ? NIGHT_UNTIL : hour < NIGHT_FROM ? NIGHT_FROM : 24 + NIGHT_UNTIL);
+    return next.getTime() - wib.getTime();
+  }
+
+  function applyTheme(theme) {
+    var root = document.documentElement;
+    root.dataset.theme = theme;
+    root.dataset.scheme = schemeOf(theme);
+    var meta = document.querySelector("meta[name=theme-color]");
+    if (meta) { meta.content = THEME_COLOUR[root.dataset.scheme]; }
+    document.querySelectorAll("[data-theme-icon]").forEach(function (el) { el.textContent = THEME_ICON[theme]; });
+    document.querySelectorAll("[data-theme-text]").forEach(function (el) { el.textContent = "Tema: " + THEME_NAME[theme]; });
+    clearTimeout(themeTimer);
+    if (theme === "auto") {
+      themeTimer = setTimeout(function () { applyTheme(chosenTheme()); }, untilNextSwitch() + 1000);
+    }
+  }
+
+  function switchTheme(event) {
+    if (!event.target.matches("[data-theme-switch]")) { return; }
+    event.preventDefault();
+    var next = THEMES[(THEMES.indexOf(chosenTheme()) + 1) % THEMES.length];
+    document.cookie = "jbm_theme=" + next + "; path=/; max-age=31536000; samesite=lax";
+    applyTheme(next);
+  }
+
+  // A cached page (offline, or back from the history) may carry an older choice or hour.
+  applyTheme(chosenTheme());
+  document.addEventListener("submit", switchTheme);
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden) { applyTheme(chosenTheme()); }
+  });
+  window.addEventListener("pageshow", function () { applyTheme(chosenTheme()); });
+
+  // The header's menu closes on a tap elsewhere and on Escape.
+  function closeMenus(except) {
+    document.querySelectorAll("details[data-menu][open]").forEach(function (menu) {
+      if (menu !== except) { menu.open = false; }
+    });
+  }
+  document.addEventListener("click", function (event) { closeMenus(event.target.closest("details[data-menu]")); });
+  document.addEventListener("keydown", function (event) {
+    var menu = event.key === "Escape" && event.target.closest && event.target.closest("details[data-menu][open]");
+    if (menu) { menu.open = false; menu.querySelector("summary").focus(); }
+  });
+
+  // -- an error summary's links (web/macros/form.html) -----------------------------------
+  // Put the cursor in the field, with its label in view below the sticky header.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("[data-error-summary] a[href^='#']");
+    var target = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!target) { return; }
+    event.preventDefault();
+    var label = document.querySelector("label[for='" + target.id + "']");
+    (label || target).scrollIntoView({ block: "start" });
+    target.focus({ preventScroll: true });
+  });
+
   // -- sending -----------------------------------------------------------------------------
   // Ask for a replay: the service worker does it when it controls the page (it goes on if the
   // page closes), else the page itself. Resolves with the replay's summary.

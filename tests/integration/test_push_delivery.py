@@ -12,10 +12,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from app.clock import now_iso
 from app.db.applications import change_status
 from app.db.connection import open_sync, run_transaction
+from app.notify.tokens import TOKEN_TTL_S
 from tests.pushservice import PushService, Sub
 from tests.support import (
+    LOCAL_PUSH_ENV,
     ServerProcess,
     application,
     client,
@@ -25,7 +28,8 @@ from tests.support import (
     post_application,
 )
 
-PUSH_ENV = {"JBM_PUSH_ALLOW_HTTP": "1", "JBM_PUSH_POLL_S": "0.1",
+# subscribe limits are tested in test_push_ssrf.py: here they only get in the way
+PUSH_ENV = {**LOCAL_PUSH_ENV, "JBM_PUSH_POLL_S": "0.1", "JBM_PUSH_SUBSCRIBE_LIMIT": "1000",
             "JBM_PUSH_BACKOFF_BASE_S": "0.2", "JBM_PUSH_BACKOFF_CAP_S": "0.5"}
 NIK, NAME, BUSINESS = "3505014507900012", "Siti Aminah", "Warung Bu Siti"
 TOKEN = re.compile(r'data-push-token="([^"]+)"')
@@ -71,7 +75,14 @@ def citizen_subscribe(srv: ServerProcess, code: str, sub: Sub) -> None:
                                          "digits": "7890"})
         assert answer.status_code == 200
         token = TOKEN.search(answer.text).group(1)
-        assert "7890" not in token and NIK not in token
+        # the token holds the application's id, its expiry and a signature, nothing else
+        # (no phone digits, no NIK); its expiry and signature are digits and letters that
+        # can hold "7890" by chance, so the check is on its parts
+        (app_id,) = srv.query("SELECT id FROM applications WHERE tracking_code = ?", code)[0]
+        token_id, expires, signature = token.split(".")
+        assert token_id == str(app_id)
+        assert abs(int(expires) - time.time() - TOKEN_TTL_S) < 120
+        assert re.fullmatch(r"[A-Za-z0-9_-]{43}", signature)  # HMAC-SHA256, base64url
         r = http.post("/api/push/warga", json={"token": token, "subscription": sub.info()})
         assert r.status_code == 201, r.text
 
@@ -86,8 +97,9 @@ def officer_subscribe(srv: ServerProcess, sub: Sub) -> None:
 def set_status(db: Path, app_id: int, status: str, nib: str | None = None) -> None:
     conn = open_sync(db)
     try:
-        run_transaction(conn, change_status, app_id, status, "test", None,
-                        "2026-01-01T00:00:00.000+00:00", nib)
+        # Now, not a fixed date: the retention job forgets citizens' push links 30 days
+        # after an application has ended, and a restarted server runs it at once.
+        run_transaction(conn, change_status, app_id, status, "test", None, now_iso(), nib)
     finally:
         conn.close()
 

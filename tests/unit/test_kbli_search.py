@@ -280,11 +280,13 @@ def test_search_is_fast(catalog: KbliCatalog) -> None:
     for q in queries:  # warm up
         catalog.search(q)
     rounds = 200
-    start = time.perf_counter()
+    # CPU time of this process, not wall time: the machine is shared, and a busy neighbour
+    # stretches the wall clock without making the search any slower
+    start = time.process_time()
     for i in range(rounds):
         catalog.search(queries[i % len(queries)])
-    elapsed = time.perf_counter() - start
-    assert elapsed < 1.0, f"{rounds} searches took {elapsed:.3f} s"
+    elapsed = time.process_time() - start
+    assert elapsed < 1.0, f"{rounds} searches took {elapsed:.3f} s of CPU"
 
 
 # ------------------------------------------------------------------------- compact JSON

@@ -29,6 +29,7 @@ from app.routes.pages import is_htmx, render, see_other
 from app.routes.pwa import SHELL_CACHE
 from app.security import require_officer
 from app.services.intake import MSG_CONFLICT, IntakeService
+from app.services.rounds import RoundsService
 from app.settings import Settings
 
 
@@ -61,21 +62,31 @@ class PermohonanController(Controller):
     include_in_schema = False
 
     @get("/", name="petugas")
-    async def home(self, request: Request[Any, Any, Any], db: Database, user: User) -> Any:
+    async def home(self, request: Request[Any, Any, Any], db: Database, user: User,
+                   rounds: RoundsService) -> Any:
         rows = await db.read(store.for_officer_on_day, user.id, wib_today().isoformat())
-        return render(request, "petugas/home.html", applications=rows, today=wib_today())
+        return render(request, "petugas/home.html", applications=rows, today=wib_today(),
+                      my_rounds=await rounds.upcoming_for(user.id))
 
     # -- the capture form ----------------------------------------------------------------
     @get("/daftar", name="daftar")
-    async def daftar_page(self, request: Request[Any, Any, Any], regions: Regions,
-                          kbli: KbliCatalog) -> Any:
-        page = self._form(request, regions, kbli, {}, {}, 200)
+    async def daftar_page(self, request: Request[Any, Any, Any], db: Database, regions: Regions,
+                          kbli: KbliCatalog, rounds: RoundsService, user: User) -> Any:
+        today = wib_today().isoformat()
+        mine = [r for r in await rounds.upcoming_for(user.id) if r.row["day"] <= today]
+        values: dict[str, str] = {}
+        if mine:  # the round of today: its place is where the car is, and it is recorded
+            here = mine[0].row
+            values = {"round_id": str(here["id"]), "kecamatan": here["kecamatan"],
+                      "desa": here["desa"] or ""}
+        page = await self._form(request, db, regions, kbli, values, {}, 200,
+                                round_view=mine[0] if mine else None)
         # The empty form is part of the offline app shell: no personal data in it.
         page.headers["Cache-Control"] = SHELL_CACHE
         return page
 
     @post("/daftar")
-    async def daftar(self, request: Request[Any, Any, Any], intake: IntakeService,
+    async def daftar(self, request: Request[Any, Any, Any], intake: IntakeService, db: Database,
                      regions: Regions, kbli: KbliCatalog, user: User) -> Any:
         form = await request.form()
         values = read_form(form)
@@ -84,17 +95,17 @@ class PermohonanController(Controller):
         if result.accepted:
             return see_other(request, f"/petugas/permohonan/{result.tracking_code}/tanda-terima")
         if result.status_code == 422:
-            return self._form(request, regions, kbli, values, result.errors, 422,
-                              client_id=client_id)
+            return await self._form(request, db, regions, kbli, values, result.errors, 422,
+                                    client_id=client_id)
         notice = MSG_CONFLICT if result.status_code == 409 else result.message
         # A conflict or a broken key: keep what was typed, give the form a fresh key.
-        return self._form(request, regions, kbli, values, {},
-                          422 if result.status_code < 500 else 503, notice=notice)
+        return await self._form(request, db, regions, kbli, values, {},
+                                422 if result.status_code < 500 else 503, notice=notice)
 
-    def _form(
-        self, request: Request[Any, Any, Any], regions: Regions, kbli: KbliCatalog,
-        values: dict[str, str], errors: dict[str, str], status_code: int,
-        client_id: str | None = None, notice: str | None = None,
+    async def _form(
+        self, request: Request[Any, Any, Any], db: Database, regions: Regions,
+        kbli: KbliCatalog, values: dict[str, str], errors: dict[str, str], status_code: int,
+        client_id: str | None = None, notice: str | None = None, round_view: Any = None,
     ) -> Any:
         kecamatan = values.get("kecamatan") or ""
         chosen = [c for c in values.get("kbli", "").replace(",", " ").split() if c]
@@ -107,6 +118,8 @@ class PermohonanController(Controller):
             "desa_list": regions.desa_of(kecamatan) if kecamatan else [],
             "regions": regions,
             "chosen_kbli": [e for c in chosen if (e := kbli.get(c))],
+            "services": await db.read(store.services_by_agency),
+            "round_view": round_view,
         }
         template = "petugas/_form.html" if is_htmx(request) else "petugas/daftar.html"
         return render(request, template, status_code, **context)

@@ -1,0 +1,50 @@
+"""SQL for the retention job: personal data kept only as long as the office needs it.
+
+Rows stay (statistics count them); the personal fields are blanked and the row is marked.
+Each function runs inside the caller's transaction and returns how many rows it changed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from app.db.privacy import drop_unlinked_subscriptions
+from app.domain.subject_requests import ERASED_TEXT
+
+# A citizen follows an application until it ends here; later the link serves no purpose.
+FINAL_STATUSES = ("issued", "notified", "cancelled", "referred_office")
+
+
+def blank_push_payloads(conn: sqlite3.Connection, before: str, now: str) -> int:
+    """Pushed NIBs (receiveNIB) received before ``before``: the NIK and OSS's payload (NIK,
+    name, address) go; the NIB, KBLI, state and the matched application stay."""
+    cursor = conn.execute(
+        "UPDATE oss_pushes SET nik = NULL, payload_json = '{}', redacted_at = ?"
+        " WHERE received_at < ? AND redacted_at IS NULL", (now, before))
+    return cursor.rowcount
+
+
+def blank_whatsapp_handoffs(conn: sqlite3.Connection, before: str, now: str) -> int:
+    """WhatsApp hand-offs before ``before``: who handed over goes, the row and time stay."""
+    cursor = conn.execute(
+        "UPDATE whatsapp_handoffs SET actor = ?, redacted_at = ?"
+        " WHERE at < ? AND redacted_at IS NULL", (ERASED_TEXT, now, before))
+    return cursor.rowcount
+
+
+def drop_citizen_push_links(conn: sqlite3.Connection, before: str) -> tuple[int, int]:
+    """Citizens' phones following an application that ended (last change before
+    ``before``): the link goes, and a subscription left with no link (endpoint, keys) too.
+    Officers' links are the officers' own and are left alone. Returns (links, subscriptions).
+    """
+    marks = ", ".join("?" * len(FINAL_STATUSES))
+    rows = conn.execute(
+        "SELECT l.id, l.subscription_id FROM push_links l"  # noqa: S608
+        " JOIN applications a ON a.id = l.application_id"
+        f" WHERE a.status IN ({marks}) AND a.updated_at < ?",
+        (*FINAL_STATUSES, before)).fetchall()
+    if not rows:
+        return 0, 0
+    conn.executemany("DELETE FROM push_links WHERE id = ?", [(r[0],) for r in rows])
+    subs = sorted({r[1] for r in rows})
+    return len(rows), drop_unlinked_subscriptions(conn, subs)

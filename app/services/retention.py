@@ -1,0 +1,99 @@
+"""The retention job: blank or delete personal data whose retention period has passed
+(docs/privacy.md). Runs inside the web app every ``retention_interval_s`` and once from
+``python -m app retention``. Time is a parameter (``now``): tests pass it, nothing sleeps."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from app.clock import iso, utc_now
+from app.db import retention as store
+from app.db.audit import Actor
+from app.db.connection import Database
+from app.services import audit
+from app.settings import Settings
+
+log = logging.getLogger("jbm.retention")
+
+JOB_ACTOR = Actor(None, None, "retensi otomatis", "localhost")
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionResult:
+    push_payloads: int  # receiveNIB pushes blanked
+    whatsapp_handoffs: int  # hand-offs blanked
+    push_links: int  # citizens' links to ended applications deleted
+    push_subscriptions: int  # subscriptions left without a link deleted
+
+    @property
+    def changed(self) -> bool:
+        return any((self.push_payloads, self.whatsapp_handoffs, self.push_links,
+                    self.push_subscriptions))
+
+    def summary(self) -> str:
+        """For the audit log and the command line: counts only, never personal data."""
+        return (f"payload receiveNIB dikosongkan {self.push_payloads}, "
+                f"serah-terima WhatsApp dikosongkan {self.whatsapp_handoffs}, "
+                f"tautan push warga dihapus {self.push_links}, "
+                f"langganan push dihapus {self.push_subscriptions}")
+
+
+def apply(conn: sqlite3.Connection, settings: Settings, now: datetime, actor: Actor
+          ) -> RetentionResult:
+    """One run in the caller's transaction: every period measured back from ``now``."""
+    def before(days: float) -> str:
+        return iso(now - timedelta(days=days))
+
+    stamp = iso(now)
+    links, subs = store.drop_citizen_push_links(conn, before(settings.retention_push_links_days))
+    result = RetentionResult(
+        push_payloads=store.blank_push_payloads(
+            conn, before(settings.retention_push_payload_days), stamp),
+        whatsapp_handoffs=store.blank_whatsapp_handoffs(
+            conn, before(settings.retention_whatsapp_days), stamp),
+        push_links=links,
+        push_subscriptions=subs,
+    )
+    if result.changed:
+        audit.record(conn, actor, audit.RETENTION_RUN, None, None, result.summary())
+    return result
+
+
+class RetentionJob:
+    """The background task started in the app's lifespan (off with ``JBM_RETENTION=off``)."""
+
+    def __init__(self, settings: Settings, db: Database) -> None:
+        self.settings = settings
+        self.db = db
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        if self.settings.retention_job and self._task is None:
+            self._task = asyncio.create_task(self._run(), name="retention")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def run_once(self, now: datetime | None = None) -> RetentionResult:
+        return await self.db.write(apply, self.settings, now or utc_now(), JOB_ACTOR)
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                result = await self.run_once()
+                if result.changed:
+                    log.info("retention: %s", result.summary())
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the next run tries again; nothing is half done (one transaction)
+                log.exception("retention run failed")
+            await asyncio.sleep(self.settings.retention_interval_s)
