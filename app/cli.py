@@ -268,7 +268,8 @@ def main(argv: list[str] | None = None) -> int:
         host = args.host or settings.host
         port = args.port or settings.port
         base_url = os.environ.get("JBM_BASE_URL") or f"http://{host}:{port}"
-        settings = replace(settings, host=host, port=port, base_url=base_url.rstrip("/"))
+        settings = replace(settings, host=host, port=port, base_url=base_url.rstrip("/"),
+                           base_url_configured=bool(os.environ.get("JBM_BASE_URL")))
     handlers = {"serve": cmd_serve, "migrate": cmd_migrate, "create-user": cmd_create_user,
                 "user": cmd_user, "seed-demo": cmd_seed_demo, "forward": cmd_forward,
                 "backup": cmd_backup, "restore": cmd_restore, "retention": cmd_retention}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -39,6 +40,7 @@ from app.routes.citizen.syarat import SyaratController
 from app.routes.citizen.undang import UndangController
 from app.routes.deps import dependencies
 from app.routes.errors import handle_exception
+from app.routes.origin import UNSET_WARNING
 from app.routes.petugas.hp import HpController
 from app.routes.petugas.jadwal import JadwalPetugasController
 from app.routes.petugas.oss_tugas import OssTugasController
@@ -46,11 +48,13 @@ from app.routes.petugas.permohonan import PermohonanController
 from app.routes.petugas.ringkasan import RingkasanController
 from app.routes.petugas.survei_kiosk import SurveiKioskController
 from app.routes.pwa import PwaController
-from app.routes.reference import ReferenceController
+from app.routes.reference import ReferenceController, warm
 from app.security import HeadersMiddleware, SessionMiddleware
 from app.services.container import Services
 from app.services.retention import RetentionJob
 from app.settings import Settings
+
+log = logging.getLogger("jbm")
 
 # The JSON API has its own CSRF defence (app.security.same_origin_json). Litestar searches
 # the path for these patterns anywhere, so they are anchored.
@@ -70,15 +74,19 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        if not settings.base_url_configured:
+            log.warning(UNSET_WARNING)
         await asyncio.to_thread(migrate_path, settings.db_path)
         await services.db.open()
         services.intake.start()
         services.oss.start()  # the OSS forwarder (unless JBM_OSS_FORWARDER=0)
         services.notify.start()  # the push notifier (unless JBM_PUSH_NOTIFIER=0)
         retention.start()  # personal data past its period (unless JBM_RETENTION=off)
+        warming = asyncio.create_task(asyncio.to_thread(warm, services.kbli, services.regions))
         try:
             yield
         finally:
+            await warming
             await retention.stop()
             await services.notify.stop()
             await services.oss.stop()
@@ -148,6 +156,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             backend="brotli", brotli_gzip_fallback=True, minimum_size=512,
             # quality 4: a third of quality 5's CPU for a 30 KB batch answer, 0.2% larger
             brotli_quality=4,
+            exclude_opt_key="skip_compression",
         ),
         request_max_body_size=settings.max_body_bytes,
         exception_handlers={Exception: handle_exception},

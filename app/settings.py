@@ -28,6 +28,9 @@ class Settings:
     data_dir: Path = PROJECT_ROOT / "var"
     database_path: Path | None = None
     base_url: str = "http://127.0.0.1:8000"
+    # False when JBM_BASE_URL is unset: links for people (the receipt's QR, WhatsApp) then
+    # take the address the request came to (app/routes/origin.py) instead of base_url
+    base_url_configured: bool = True
     host: str = "127.0.0.1"
     port: int = 8000
     secret_key: str | None = None
@@ -146,6 +149,7 @@ class Settings:
             host=host,
             port=port,
             base_url=_env("BASE_URL", f"http://{host}:{port}").rstrip("/"),
+            base_url_configured=bool(os.environ.get("JBM_BASE_URL")),
             secret_key=os.environ.get("JBM_SECRET_KEY") or None,
             session_idle_s=int(_env("SESSION_IDLE_S", str(8 * 3600))),
             session_absolute_s=int(_env("SESSION_ABSOLUTE_S", str(7 * 24 * 3600))),

@@ -123,24 +123,25 @@ class NotifyService:
     async def set_whatsapp_template(self, text: str, actor: str) -> None:
         await self.db.write(store.set_setting, whatsapp.SETTING_KEY, text.strip(), actor, now_iso())
 
-    def status_link(self, tracking_code: str) -> str:
-        return f"{self.settings.base_url}/cek?kode={tracking_code}"
+    def status_link(self, tracking_code: str, base_url: str | None = None) -> str:
+        return f"{base_url or self.settings.base_url}/cek?kode={tracking_code}"
 
     def survey_path(self, application_id: int) -> str:
         """The satisfaction survey of one application (/survei/<signed id>)."""
         return f"/survei/{self.survey_tokens.issue(application_id)}"
 
-    def survey_link(self, application_id: int) -> str:
-        return self.settings.base_url + self.survey_path(application_id)
+    def survey_link(self, application_id: int, base_url: str | None = None) -> str:
+        return (base_url or self.settings.base_url) + self.survey_path(application_id)
 
-    async def whatsapp_view(self, row: sqlite3.Row) -> dict[str, object] | None:
+    async def whatsapp_view(self, row: sqlite3.Row, base_url: str | None = None
+                            ) -> dict[str, object] | None:
         """The hand-off button's link and the hand-offs so far, for an issued application."""
         if row["status"] not in ("issued", "notified") or not row["nib"]:
             return None
         template = await self.whatsapp_template()
         message = whatsapp.fill(template, row["nib"], row["business_name"],
-                                self.status_link(row["tracking_code"]),
-                                self.survey_link(row["id"]))
+                                self.status_link(row["tracking_code"], base_url),
+                                self.survey_link(row["id"], base_url))
         handoffs = await self.db.read(store.whatsapp_handoffs, row["id"])
         return {"link": whatsapp.wa_link(row["phone"], message),
                 "message": message, "handoffs": handoffs,

@@ -258,13 +258,48 @@
         });
       });
       return navigator.serviceWorker.ready;
-    }).then(function (reg) {
-      if (officer && reg.active) { reg.active.postMessage({ type: "refresh-shell" }); }
+    }).then(function () {
+      if (officer) { askOfficerShell(); }
     }).catch(function () { /* no service worker: the pages still work online */ });
     // Reload only when the officer accepted a new version (the first worker also takes
     // control, but that must never interrupt what the page is doing).
     navigator.serviceWorker.addEventListener("controllerchange", function () {
       if (updateAccepted) { updateAccepted = false; window.location.reload(); }
+    });
+  }
+
+  // -- offline readiness ------------------------------------------------------------------
+  // The worker keeps the officer shell in two stages (sw/cache.js) and reports each file it
+  // stored; a page loaded later asks, and hears the current state first.
+  var sawPreparing = false;
+  var home = window.location.pathname.replace(/\/$/, "") === "/petugas";
+
+  function askOfficerShell() {
+    navigator.serviceWorker.ready.then(function (reg) {
+      if (reg.active) { reg.active.postMessage({ type: "officer-shell" }); }
+    });
+  }
+
+  function readinessText(state) {
+    if (state.ready) { return ["ready", "Siap dipakai tanpa sinyal"]; }
+    if (state.form) {
+      return state.failed ? ["form", "Formulir siap tanpa sinyal · data KBLI belum lengkap, butuh sinyal"]
+        : ["form", "Formulir siap tanpa sinyal · menyiapkan data KBLI… " + state.percent + "%"];
+    }
+    return state.failed ? ["failed", "Mode offline belum siap: butuh sinyal, dicoba lagi saat ada sinyal"]
+      : ["preparing", "Menyiapkan mode offline… " + state.percent + "%"];
+  }
+
+  function showReadiness(state) {
+    JBM.offlineState = state;
+    var shown = readinessText(state);
+    if (!state.ready) { sawPreparing = true; }
+    document.querySelectorAll("[data-offline-ready]").forEach(function (el) {
+      el.dataset.state = shown[0];
+      el.textContent = shown[1];
+      el.classList.toggle("is-preparing", !state.ready);
+      // Once ready it stays in view on the home page, and where the officer watched it.
+      el.hidden = state.ready && !home && !sawPreparing;
     });
   }
 
@@ -317,6 +352,7 @@
     if (!JBM.messages) { return; }
     JBM.messages.on(function (message) {
       if (message.type === "changed") { refreshBadge(); }
+      if (message.type === "offline-ready" && officer) { showReadiness(message.state); }
       if (message.type === "progress") {
         showProgress(message.done >= message.total ? null
           : "Mengirim " + message.done + " dari " + message.total + "…");
@@ -337,6 +373,9 @@
     markLogin();
     refreshBadge();
     window.addEventListener("online", backOnline);
+    if (officer && "serviceWorker" in navigator) {
+      window.addEventListener("online", askOfficerShell);
+    }
     if (officer) {
       fetchDeviceCredential().then(sendIfWaiting);
     }

@@ -169,6 +169,7 @@ def test_logout_revokes_the_phones_credential(phone: Any, fresh_server: ServerPr
     page = phone.new_page()
     login(page, fresh_server.url, "/petugas/antrian")
     poll(page, HAS_DEVICE)
+    page.click("details[data-menu] > summary")  # logout sits in the header's menu
     with page.expect_navigation():
         page.click("form[action='/keluar'] button")
     assert "/masuk" in page.url

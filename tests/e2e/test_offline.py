@@ -54,7 +54,7 @@ def test_app_is_installable(profile: Any, fresh_server: ServerProcess) -> None:
     manifest_url = page.eval_on_selector("link[rel=manifest]", "l => l.href")
     manifest = page.request.get(manifest_url).json()
     assert manifest["display"] == "standalone"
-    assert manifest["start_url"] == "/petugas"
+    assert (manifest["start_url"], manifest["scope"]) == ("/petugas/", "/petugas/")
     purposes = {icon["purpose"] for icon in manifest["icons"]}
     assert {"any", "maskable"} <= purposes
     for icon in manifest["icons"]:

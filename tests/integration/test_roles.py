@@ -112,6 +112,7 @@ ROUTES: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/sw.js"): ANY,
     ("GET", "/sw/{name:str}"): ANY,
     ("GET", "/offline"): ANY,
+    ("GET", "/petugas/offline"): OFFICERS,
     ("GET", "/ref/desa"): ANY,
     ("GET", "/ref/kbli"): ANY,
     ("GET", "/ref/kbli.json"): ANY,

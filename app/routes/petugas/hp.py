@@ -1,5 +1,6 @@
 """The officer's phone: the outbox queue (/petugas/antrian), its settings and checks
-(/petugas/pengaturan) and the import of exported queues (/petugas/impor).
+(/petugas/pengaturan), the officers' offline page (/petugas/offline) and the import of
+exported queues (/petugas/impor).
 
 The queue and settings pages hold no personal data: their lists are drawn on the phone
 from its own IndexedDB, so the service worker may keep them for offline use.
@@ -46,6 +47,11 @@ class HpController(Controller):
     async def pengaturan(self, request: Request[Any, Any, Any], services: Services) -> Any:
         shell: AppShell = services.shell
         return _shell(request, "petugas/pengaturan.html", version=shell.version)
+
+    @get("/offline", name="petugas_offline")
+    async def offline(self, request: Request[Any, Any, Any]) -> Any:
+        """What the worker shows an officer for a page that needs signal."""
+        return _shell(request, "petugas/offline.html")
 
     @get("/impor", name="impor")
     async def impor_page(self, request: Request[Any, Any, Any]) -> Any:

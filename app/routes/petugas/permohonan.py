@@ -33,6 +33,7 @@ from app.notify.service import NotifyService
 from app.oss.pages import OssPages
 from app.reference.kbli import KbliCatalog
 from app.reference.regions import Regions
+from app.routes.origin import public_base_url
 from app.routes.pages import is_htmx, render, see_other
 from app.routes.pwa import SHELL_CACHE
 from app.security import Actor, require_login, require_officer, require_roles
@@ -118,7 +119,7 @@ class PermohonanController(Controller):
                       "desa": here["desa"] or ""}
         page = await self._form(request, db, regions, kbli, values, {}, 200,
                                 round_view=mine[0] if mine else None,
-                                status_base=settings.base_url)
+                                status_base=public_base_url(request, settings))
         # The empty form is part of the offline app shell: no personal data in it.
         page.headers["Cache-Control"] = SHELL_CACHE
         return page
@@ -135,12 +136,13 @@ class PermohonanController(Controller):
             return see_other(request, f"/petugas/permohonan/{result.tracking_code}/tanda-terima")
         if result.status_code == 422:
             return await self._form(request, db, regions, kbli, values, result.errors, 422,
-                                    client_id=client_id, status_base=settings.base_url)
+                                    client_id=client_id,
+                                    status_base=public_base_url(request, settings))
         notice = MSG_CONFLICT if result.status_code == 409 else result.message
         # A conflict or a broken key: keep what was typed, give the form a fresh key.
         return await self._form(request, db, regions, kbli, values, {},
                                 422 if result.status_code < 500 else 503, notice=notice,
-                                status_base=settings.base_url)
+                                status_base=public_base_url(request, settings))
 
     async def _form(
         self, request: Request[Any, Any, Any], db: Database, regions: Regions,
@@ -170,13 +172,14 @@ class PermohonanController(Controller):
     @get("/permohonan/{code:str}", name="permohonan", guards=[READERS])
     async def permohonan(self, request: Request[Any, Any, Any], code: str, db: Database,
                          oss_pages: OssPages, notify: NotifyService, kbli: KbliCatalog,
-                         regions: Regions, user: User, actor: Actor) -> Any:
+                         regions: Regions, settings: Settings, user: User, actor: Actor
+                         ) -> Any:
         row, scope = await visible_application(db, user, code)
         history = await db.read(store.history, row["id"])
         oss = await oss_pages.application_view(row)
         # The hand-off is for those who may act on it: an operator only reads the page.
-        whatsapp = (await notify.whatsapp_view(row) if can_change_application(user, scope)
-                    else None)
+        whatsapp = (await notify.whatsapp_view(row, public_base_url(request, settings))
+                    if can_change_application(user, scope) else None)
         await audit_nik_view(db, actor, row["id"], "halaman permohonan")
         return render(request, "petugas/permohonan.html", app=row, history=history, oss=oss,
                       whatsapp=whatsapp, **described(row, kbli, regions))
@@ -197,7 +200,7 @@ class PermohonanController(Controller):
                            settings: Settings, kbli: KbliCatalog, regions: Regions,
                            user: User) -> Any:
         row = await application_for(db, user, code)  # the receipt masks the NIK
-        status_url = f"{settings.base_url}/cek?kode={row['tracking_code']}"
+        status_url = f"{public_base_url(request, settings)}/cek?kode={row['tracking_code']}"
         qr = segno.make(status_url, error="m")
         return render(request, "petugas/tanda_terima.html", app=row, status_url=status_url,
                       qr_svg=qr.svg_inline(scale=5, dark="#000", light="#fff", border=2),
