@@ -21,11 +21,13 @@ from app.routes.admin.oss import AdminOssController
 from app.routes.admin.pdp import PdpController
 from app.routes.admin.pengguna import AdminAuditController, AdminUsersController
 from app.routes.admin.pesan_whatsapp import PesanWhatsappController
+from app.routes.admin.statistik import StatistikController
 from app.routes.api.applications import ApplicationsApi
 from app.routes.api.oss import PiaController
 from app.routes.api.push import NotifyApi
 from app.routes.auth import AuthController
 from app.routes.citizen.cek import CitizenController
+from app.routes.citizen.statistik import PublicStatistikController
 from app.routes.deps import dependencies
 from app.routes.errors import handle_exception
 from app.routes.petugas.hp import HpController
@@ -95,6 +97,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AdminOssController,
             PesanWhatsappController,
             PdpController,
+            StatistikController,
+            PublicStatistikController,
             create_static_files_router(
                 path="/static",
                 directories=[settings.static_dir],

@@ -24,8 +24,10 @@ from app.reference.regions import Regions
 from app.security import Actor, actor_of, current_user
 from app.services.accounts import Accounts
 from app.services.container import Services
+from app.services.exports import ExportJobs
 from app.services.intake import IntakeService
 from app.services.ratelimit import RateLimiter
+from app.services.statistics import StatisticsService
 from app.settings import Settings
 
 
@@ -96,6 +98,14 @@ async def _oss_desk(services: Services) -> OperatorDesk:
     return services.oss_desk
 
 
+async def _statistics(services: Services) -> StatisticsService:
+    return services.statistics
+
+
+async def _exports(services: Services) -> ExportJobs:
+    return services.exports
+
+
 def dependencies() -> dict[str, Provide]:
     providers = {
         "services": _services, "user": _user, "actor": _actor, "accounts": _accounts,
@@ -104,5 +114,6 @@ def dependencies() -> dict[str, Provide]:
         "oss": _oss, "oss_pages": _oss_pages, "oss_desk": _oss_desk,
         "status_limiter": _status_limiter, "code_limiter": _code_limiter,
         "subscribe_limiter": _subscribe_limiter,
+        "statistics": _statistics, "exports": _exports,
     }
     return {name: Provide(fn) for name, fn in providers.items()}

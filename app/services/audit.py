@@ -36,6 +36,8 @@ PDP_EXPORT = "pdp.export"
 PDP_ERASURE = "pdp.erasure"
 PDP_ERASURE_REFUSED = "pdp.erasure_refused"
 RETENTION_RUN = "retention.run"
+EXPORT_FULL_NIK = "export.full_nik"
+POTENTIAL_SAVED = "statistics.potential"
 
 # What the admin's filter offers, in Bahasa Indonesia. Colleagues adding actions add them here.
 ACTION_LABELS = {
@@ -55,6 +57,8 @@ ACTION_LABELS = {
     PDP_ERASURE: "Data permohonan dianonimkan",
     PDP_ERASURE_REFUSED: "Penghapusan data ditolak sistem",
     RETENTION_RUN: "Retensi data dijalankan",
+    EXPORT_FULL_NIK: "Ekspor permohonan dengan NIK lengkap",
+    POTENTIAL_SAVED: "Potensi usaha per kecamatan diubah",
 }
 
 CLI_ROUTE = "python -m app"

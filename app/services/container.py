@@ -15,8 +15,10 @@ from app.pwa import AppShell, build_shell
 from app.reference.kbli import KbliCatalog
 from app.reference.regions import Regions
 from app.services.accounts import Accounts
+from app.services.exports import ExportJobs
 from app.services.intake import IntakeService
 from app.services.ratelimit import RateLimiter
+from app.services.statistics import StatisticsService
 from app.settings import Settings
 from app.templating import asset_url_factory
 
@@ -37,6 +39,8 @@ class Services:
     oss_desk: OperatorDesk
     shell: AppShell
     notify: NotifyService
+    statistics: StatisticsService
+    exports: ExportJobs
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -72,6 +76,8 @@ class Services:
                 asset_url_factory(settings.static_dir), settings.shell_salt,
             ),
             notify=NotifyService(settings, db, settings.resolved_secret_key()),
+            statistics=StatisticsService(db, regions),
+            exports=ExportJobs(settings.db_path, settings.data_dir, regions),
         )
 
 
