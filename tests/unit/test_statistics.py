@@ -31,7 +31,7 @@ from app.reference.regions import Regions
 from app.services import statistics as stats
 
 TODAY = date(2019, 12, 31)
-WONODADI, KANIGORO = "35.05.01", "35.05.13"
+WONODADI, KANIGORO = "35.05.01", "35.05.10"
 REGIONS = Regions.load()
 
 # (NIK, month, kecamatan, desa, KBLI, capital scale, workers m/f, officer, round, final status,

@@ -111,7 +111,7 @@ class StatistikController(Controller):
                       rounds=await statistics.rounds_in_period(f), total=await statistics.count(f),
                       job=exports.running_for(user.id))
 
-    @post("/ekspor")
+    @post("/ekspor", status_code=200)
     async def start_export(self, request: Request[Any, Any, Any], statistics: StatisticsService,
                            regions: Regions, exports: ExportJobs, db: Database, actor: Actor,
                            user: User) -> Any:
@@ -165,8 +165,10 @@ class StatistikController(Controller):
 
 
 def _attachment(filename: str) -> dict[str, str]:
+    # Content-Type here too: Litestar lets a handler's default media type (JSON) win over
+    # the one given to Stream/Response, but never over an explicit header.
     return {"Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store"}
+            "Content-Type": "text/csv; charset=utf-8", "Cache-Control": "no-store"}
 
 
 def regions_lookup(regions: Regions) -> Any:
