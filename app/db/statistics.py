@@ -20,10 +20,7 @@ _GROUPS: dict[str, str] = {
     "kecamatan": "kecamatan, ",
     "round": "round_id, ",
 }
-_BUCKET_SQL = (
-    "CASE WHEN s < 120 THEN s WHEN s < 7200 THEN s / 60 * 60"
-    " WHEN s < 172800 THEN s / 600 * 600 ELSE s / 3600 * 3600 END"
-)
+_BUCKET_SQL = "(SELECT max(lower) FROM stat_time_buckets WHERE lower <= s)"
 
 
 def _where(f: StatFilter) -> tuple[str, list[Any]]:
@@ -92,6 +89,10 @@ def rebuild_cells(conn: sqlite3.Connection) -> None:
         " FROM status_events WHERE status = 'issued' GROUP BY application_id) e"
         " ON e.application_id = a.id) GROUP BY 2, 3, 4, 5"
     )
+
+
+def time_buckets(conn: sqlite3.Connection) -> list[int]:
+    return [r[0] for r in conn.execute("SELECT lower FROM stat_time_buckets ORDER BY lower")]
 
 
 def all_cells(conn: sqlite3.Connection) -> list[tuple[Any, ...]]:

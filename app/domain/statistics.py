@@ -3,6 +3,7 @@ capture-to-NIB time buckets and their percentiles, month labels (docs/statistics
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -66,22 +67,28 @@ def by_section(per_division: Mapping[str, int]) -> dict[str, int]:
     return out
 
 
+# Capture-to-NIB buckets (lower bounds in seconds, about 1.5x wide, 10 s to 30 days): the
+# table stat_time_buckets of migration 0016 holds the same ladder.
+TIME_BUCKETS: tuple[int, ...] = (
+    0, 10, 20, 30, 45, 60, 90, 120, 180, 300, 450, 600, 900, 1200, 1800, 2700, 3600, 5400,
+    7200, 10800, 14400, 21600, 28800, 43200, 64800, 86400, 129600, 172800, 259200, 345600,
+    432000, 604800, 864000, 1209600, 1814400, 2592000,
+)
+
+
 def duration_bucket(seconds: int) -> int:
-    """The bucket a capture-to-NIB time is counted in (the SQL of migration 0016 does the
-    same): exact below 2 minutes, per minute below 2 hours, per 10 minutes below 2 days,
-    per hour beyond."""
-    s = max(0, seconds)
-    if s < 120:
-        return s
-    if s < 7200:
-        return s // 60 * 60
-    if s < 172800:
-        return s // 600 * 600
-    return s // 3600 * 3600
+    """The bucket (its lower bound) a capture-to-NIB time is counted in."""
+    return TIME_BUCKETS[bisect.bisect_right(TIME_BUCKETS, max(0, seconds)) - 1]
+
+
+def _upper(lower: int) -> int:
+    i = TIME_BUCKETS.index(lower) if lower in TIME_BUCKETS else -1
+    return TIME_BUCKETS[i + 1] if 0 <= i < len(TIME_BUCKETS) - 1 else lower
 
 
 def percentile(histogram: Iterable[tuple[int, int]], q: float) -> int | None:
-    """The nearest-rank ``q`` percentile (0 < q <= 1) of (bucket, count) pairs."""
+    """The ``q`` percentile (0 < q <= 1) estimated from (bucket lower bound, count) pairs:
+    the bucket holding the nearest rank, interpolated linearly inside it."""
     pairs = sorted((v, n) for v, n in histogram if n > 0)
     total = sum(n for _, n in pairs)
     if total == 0:
@@ -89,9 +96,10 @@ def percentile(histogram: Iterable[tuple[int, int]], q: float) -> int | None:
     rank = max(1, math.ceil(q * total))
     seen = 0
     for value, n in pairs:
+        if seen + n >= rank:
+            share = (rank - seen - 0.5) / n
+            return round(value + share * (_upper(value) - value))
         seen += n
-        if seen >= rank:
-            return value
     return pairs[-1][0]  # pragma: no cover - rank <= total
 
 

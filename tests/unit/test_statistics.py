@@ -19,6 +19,7 @@ from app.db.connection import migrate_path, open_sync
 from app.domain import disclosure
 from app.domain.nik import parse_nik
 from app.domain.statistics import (
+    TIME_BUCKETS,
     StatFilter,
     by_section,
     duration_bucket,
@@ -162,11 +163,13 @@ def test_filters_narrow_every_panel(conn):
 
 def test_capture_to_nib_median_and_p90(conn):
     t = stats.panel_nib_time(conn, YEAR, REGIONS)
-    # 30 s, 90 s, 600 s, 7300 s (bucketed to 7200 s: per 10 minutes above 2 hours)
+    # 30 s, 90 s, 600 s, 7300 s fall in the buckets 30-45 s, 90-120 s, 600-900 s, 2-3 h;
+    # a percentile is its bucket's middle here (one application per bucket)
     assert t["count"] == 4
-    assert t["median"] == 90
-    assert t["p90"] == 7200
-    assert duration_label(t["p90"]) == "2 jam"
+    assert t["median"] == 105
+    assert t["p90"] == 9000
+    assert duration_label(t["p90"]) == "2 jam 30 menit"
+    assert store.time_buckets(conn) == list(TIME_BUCKETS)
 
 
 def test_triggers_keep_the_summary_equal_to_a_recount(conn):
@@ -181,10 +184,12 @@ def test_triggers_keep_the_summary_equal_to_a_recount(conn):
 
 
 def test_duration_buckets_and_percentiles():
-    assert [duration_bucket(s) for s in (0, 119, 125, 7199, 7250, 172_799, 200_000)] == [
-        0, 119, 120, 7140, 7200, 172_200, 198_000]
-    assert percentile([(10, 1), (20, 1), (30, 1), (40, 1)], 0.5) == 20
-    assert percentile([(10, 9), (99, 1)], 0.9) == 10
+    assert [duration_bucket(s) for s in (0, 9, 10, 119, 125, 7199, 7250, 4_000_000)] == [
+        0, 0, 10, 90, 120, 5400, 7200, 2_592_000]
+    # 10 in 0-10 s and 10 in 600-900 s: the median is the top of the first bucket
+    assert percentile([(0, 10), (600, 10)], 0.5) == 10
+    assert percentile([(0, 10), (600, 10)], 0.75) == 735
+    assert percentile([(60, 9), (3600, 1)], 0.9) == 88
     assert percentile([], 0.5) is None
 
 

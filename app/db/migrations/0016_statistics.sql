@@ -5,8 +5,8 @@
 -- One row per (dimension, capture month in WIB, kecamatan, round or 0, value): how many
 -- applications, and their male and female workers. Dimensions: status, scale, sex, desa,
 -- kbli (the 2-digit KBLI division of the first code), officer (id or 0), and nib_time
--- (applications issued, by capture-to-NIB seconds in buckets: exact below 2 minutes, per
--- minute below 2 hours, per 10 minutes below 2 days, per hour beyond).
+-- (applications issued, by capture-to-NIB time: the lower bound in seconds of its bucket
+-- in stat_time_buckets).
 CREATE TABLE stat_cells (
     dim            TEXT NOT NULL,
     month          TEXT NOT NULL,                   -- YYYY-MM of created_day
@@ -18,6 +18,15 @@ CREATE TABLE stat_cells (
     workers_female INTEGER NOT NULL,
     PRIMARY KEY (dim, month, kecamatan, round_id, value)
 ) WITHOUT ROWID;
+
+-- Capture-to-NIB buckets, about 1.5x wide each, from 10 seconds to 30 days (the same
+-- ladder as app.domain.statistics.TIME_BUCKETS): few enough that the time panel reads a
+-- small histogram however many applications there are.
+CREATE TABLE stat_time_buckets (lower INTEGER PRIMARY KEY);
+INSERT INTO stat_time_buckets (lower) VALUES (0), (10), (20), (30), (45), (60), (90), (120),
+    (180), (300), (450), (600), (900), (1200), (1800), (2700), (3600), (5400), (7200), (10800),
+    (14400), (21600), (28800), (43200), (64800), (86400), (129600), (172800), (259200),
+    (345600), (432000), (604800), (864000), (1209600), (1814400), (2592000);
 
 CREATE TRIGGER stat_insert AFTER INSERT ON applications
 BEGIN
@@ -114,8 +123,7 @@ BEGIN
                             workers_female)
     SELECT 'nib_time', substr(NEW.created_day, 1, 7), NEW.kecamatan,
            coalesce(NEW.round_id, 0),
-           CASE WHEN s < 120 THEN s WHEN s < 7200 THEN s / 60 * 60
-                WHEN s < 172800 THEN s / 600 * 600 ELSE s / 3600 * 3600 END,
+           (SELECT max(lower) FROM stat_time_buckets WHERE lower <= s),
            1, NEW.workers_male, NEW.workers_female
     FROM (SELECT max(0, CAST((julianday(NEW.updated_at) - julianday(NEW.created_at))
                              * 86400 + 0.5 AS INTEGER)) AS s)
@@ -152,8 +160,7 @@ SELECT 'officer', substr(created_day, 1, 7), kecamatan, coalesce(round_id, 0),
 FROM applications GROUP BY 2, 3, 4, 5
 UNION ALL
 SELECT 'nib_time', month, kecamatan, round_id,
-       CASE WHEN s < 120 THEN s WHEN s < 7200 THEN s / 60 * 60
-            WHEN s < 172800 THEN s / 600 * 600 ELSE s / 3600 * 3600 END,
+       (SELECT max(lower) FROM stat_time_buckets WHERE lower <= s),
        count(*), sum(workers_male), sum(workers_female)
 FROM (SELECT substr(a.created_day, 1, 7) AS month, a.kecamatan,
              coalesce(a.round_id, 0) AS round_id, a.workers_male, a.workers_female,
