@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -286,9 +285,14 @@ class ExportRows:
             code, day, self._status.get(status, status), nik if self.full_nik else mask_nik(nik),
             safe_text(name), SEX_LABELS.get(sex, sex), safe_text(business),
             self._kecamatan.get(kec, kec), self._desa.get(desa, desa),
-            " ".join(json.loads(kbli)), self._scale.get(scale, scale), capital, wm, wf,
+            _codes(kbli), self._scale.get(scale, scale), capital, wm, wf,
             nib or "", round_id or "", officer or "",
         )
+
+
+def _codes(kbli_json: str) -> str:
+    """'["47111", "10792"]' -> "47111 10792" (KBLI codes are digits: no JSON parse per row)."""
+    return kbli_json[1:-1].replace('"', "").replace(",", "")
 
 
 def monthly_rows(months: list[MonthRow]) -> list[tuple[Any, ...]]:

@@ -244,4 +244,6 @@ def test_csv_export_masks_the_nik_and_neutralises_formulas(conn):
     csv.writer(out).writerow(first)
     assert "Wonodadi" in out.getvalue()
     assert stats.ExportRows(REGIONS, full_nik=True).cells(chunk[0])[3] == "3505014507900012"
+    conn.execute("""UPDATE applications SET kbli_json = '["47111", "10792"]' WHERE id = 2""")
+    assert rows.cells(store.export_chunk(conn, YEAR, 1, 1)[0])[9] == "47111 10792"
     assert [r[0] for r in store.export_chunk(conn, YEAR, 3, 2)] == [4, 5]
