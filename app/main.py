@@ -25,6 +25,7 @@ from app.routes.admin.pdp import PdpController
 from app.routes.admin.pengguna import AdminAuditController, AdminUsersController
 from app.routes.admin.pesan_whatsapp import PesanWhatsappController
 from app.routes.admin.saran import AdminSaranController
+from app.routes.admin.statistik import StatistikController
 from app.routes.admin.undangan import AdminUndanganController
 from app.routes.api.applications import ApplicationsApi
 from app.routes.api.oss import PiaController
@@ -35,6 +36,7 @@ from app.routes.auth import AuthController
 from app.routes.citizen.cek import CitizenController
 from app.routes.citizen.ikm import IkmController
 from app.routes.citizen.saran import SaranController
+from app.routes.citizen.statistik import PublicStatistikController
 from app.routes.citizen.survei import SurveiController
 from app.routes.citizen.syarat import SyaratController
 from app.routes.citizen.undang import UndangController
@@ -129,6 +131,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AdminIkmController,
             SurveiKioskController,
             SurveiApi,
+            StatistikController,
+            PublicStatistikController,
             create_static_files_router(
                 path="/static",
                 directories=[settings.static_dir],

@@ -46,6 +46,14 @@ def close_outage(conn: sqlite3.Connection, ended_at: str) -> None:
     conn.execute("UPDATE oss_outages SET ended_at = ? WHERE ended_at IS NULL", (ended_at,))
 
 
+def note_outage_queue(conn: sqlite3.Connection) -> None:
+    """Keep the deepest queue (pending jobs) the open outage has seen; no-op without one."""
+    conn.execute(
+        "UPDATE oss_outages SET max_queue = max(coalesce(max_queue, 0),"
+        " (SELECT count(*) FROM outbox WHERE state = 'pending')) WHERE ended_at IS NULL"
+    )
+
+
 def breaker_row(conn: sqlite3.Connection) -> sqlite3.Row | None:
     return conn.execute("SELECT * FROM oss_breaker WHERE id = 1").fetchone()
 

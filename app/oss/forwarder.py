@@ -292,6 +292,7 @@ class Forwarder:
 
     def _persist(self, conn: Any, transitions: list[tuple[Transition, datetime,
                                                           datetime | None]]) -> None:
+        oss_store.note_outage_queue(conn)  # before a closing transition ends the outage
         for t, at, first in transitions:
             oss_store.save_breaker(conn, t.after.value, iso(at), t.failures, self.worker,
                                    iso(utc_now()))

@@ -25,12 +25,14 @@ from app.security import Actor, actor_of, current_user
 from app.services.accounts import Accounts
 from app.services.complaints import ComplaintService
 from app.services.container import Services
+from app.services.exports import ExportJobs
 from app.services.honorarium import HonorService
 from app.services.intake import IntakeService
 from app.services.invitations import InvitationService
 from app.services.public_forms import PublicFormLimits
 from app.services.ratelimit import RateLimiter
 from app.services.rounds import RoundsService
+from app.services.statistics import StatisticsService
 from app.services.surveys import SurveyService
 from app.settings import Settings
 
@@ -126,6 +128,14 @@ async def _form_limits(services: Services) -> PublicFormLimits:
     return services.form_limits
 
 
+async def _statistics(services: Services) -> StatisticsService:
+    return services.statistics
+
+
+async def _exports(services: Services) -> ExportJobs:
+    return services.exports
+
+
 def dependencies() -> dict[str, Provide]:
     providers = {
         "services": _services, "user": _user, "actor": _actor, "accounts": _accounts,
@@ -136,5 +146,6 @@ def dependencies() -> dict[str, Provide]:
         "subscribe_limiter": _subscribe_limiter,
         "rounds": _rounds, "honor": _honor, "invitations": _invitations,
         "surveys": _surveys, "complaints": _complaints, "form_limits": _form_limits,
+        "statistics": _statistics, "exports": _exports,
     }
     return {name: Provide(fn) for name, fn in providers.items()}

@@ -56,6 +56,8 @@ COMPLAINT_REPLY = "complaint.reply"
 COMPLAINT_CLOSE = "complaint.close"
 COMPLAINT_LAPOR = "complaint.lapor"
 IKM_EXPORT = "ikm.export"
+EXPORT_FULL_NIK = "export.full_nik"
+POTENTIAL_SAVED = "statistics.potential"
 
 # What the admin's filter offers, in Bahasa Indonesia. Colleagues adding actions add them here.
 ACTION_LABELS = {
@@ -95,6 +97,8 @@ ACTION_LABELS = {
     COMPLAINT_CLOSE: "Saran/pengaduan ditutup",
     COMPLAINT_LAPOR: "Nomor SP4N-LAPOR! dicatat",
     IKM_EXPORT: "Data survei kepuasan diunduh",
+    EXPORT_FULL_NIK: "Ekspor permohonan dengan NIK lengkap",
+    POTENTIAL_SAVED: "Potensi usaha per kecamatan diubah",
 }
 
 CLI_ROUTE = "python -m app"

@@ -16,12 +16,14 @@ from app.reference.kbli import KbliCatalog
 from app.reference.regions import Regions
 from app.services.accounts import Accounts
 from app.services.complaints import ComplaintService
+from app.services.exports import ExportJobs
 from app.services.honorarium import HonorService
 from app.services.intake import IntakeService
 from app.services.invitations import InvitationService
 from app.services.public_forms import PublicFormLimits
 from app.services.ratelimit import RateLimiter
 from app.services.rounds import RoundsService
+from app.services.statistics import StatisticsService
 from app.services.surveys import SurveyService
 from app.settings import Settings
 from app.templating import asset_url_factory
@@ -49,6 +51,8 @@ class Services:
     surveys: SurveyService
     complaints: ComplaintService
     form_limits: PublicFormLimits  # the public forms, per client per day
+    statistics: StatisticsService
+    exports: ExportJobs
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -93,6 +97,8 @@ class Services:
             surveys=SurveyService(db, notify),
             complaints=ComplaintService(db, settings.public_form_phone_limit),
             form_limits=PublicFormLimits(settings.public_form_client_limit),
+            statistics=StatisticsService(db, regions),
+            exports=ExportJobs(settings.db_path, settings.data_dir, regions),
         )
 
 

@@ -70,8 +70,10 @@ def _assert_drained_within_limits(sim: SimulatorProcess, server: ServerProcess) 
     assert counters["rate_limited"] == 0
     nibs = server.query("SELECT nib FROM applications")
     assert len({n for (n,) in nibs}) == BACKLOG
-    outages = server.query("SELECT started_at, opened_at, ended_at FROM oss_outages")
+    outages = server.query("SELECT started_at, opened_at, ended_at, max_queue FROM oss_outages")
     assert len(outages) == 1 and outages[0][2] is not None
+    # the deepest queue seen while it lasted (sampled at each of the forwarder's commits)
+    assert 1 <= outages[0][3] <= BACKLOG
     assert server.query("SELECT state FROM oss_breaker") == [("closed",)]
 
 

@@ -68,6 +68,7 @@ LOGGED_IN = expect(("officer_a", "officer_b", "oss_operator", "mitra", "dpo"))
 OFFICERS = expect(("officer_a", "officer_b"))
 OPERATOR = expect(("oss_operator",))
 ADMINS = expect(())
+ADMIN_GONE = {**ADMINS, "admin": HIDDEN}  # an admin's own thing that does not exist (404)
 DPO_DESK = expect(("dpo",))
 # Officer A's application with an open operator task: the operator reads it.
 A_READ = expect(("officer_a", "oss_operator"), hidden=("officer_b",))
@@ -208,6 +209,16 @@ ROUTES: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/admin/saran/{complaint:str}/jawab"): ADMINS,
     ("POST", "/admin/saran/{complaint:str}/lapor"): ADMINS,
     ("POST", "/admin/saran/{complaint:str}/tutup"): ADMINS,
+    # -- the office's numbers ---------------------------------------------------------------
+    ("GET", "/statistik"): ANY,
+    ("GET", "/admin/statistik"): ADMINS,
+    ("GET", "/admin/statistik/cakupan"): ADMINS,
+    ("POST", "/admin/statistik/cakupan"): ADMINS,
+    ("POST", "/admin/statistik/cakupan/impor"): ADMINS,
+    ("GET", "/admin/statistik/ekspor"): ADMINS,
+    ("POST", "/admin/statistik/ekspor"): ADMINS,
+    ("GET", "/admin/statistik/ekspor/{job_id:str}"): ADMIN_GONE,
+    ("GET", "/admin/statistik/ekspor/{job_id:str}/unduh"): ADMIN_GONE,
     # Last for every role: it ends the session (test_logout_is_for_everyone).
     ("POST", "/keluar"): SAME,
 }
@@ -349,6 +360,7 @@ def _url(world: World, method: str, path: str) -> str:
             .replace("{request_id:int}", str(world.subject_request))
             .replace("{complaint:str}", "SARANUJI")
             .replace("{token:str}", "1.tidak-sah")
+            .replace("{job_id:str}", "tidak-ada")
             .replace("{round_id:int}", str(world.round_id))
             .replace("{invitation_id:int}", str(world.invitation_id))
             .replace("{leave_id:int}", str(world.leave_id))
