@@ -22,6 +22,7 @@ from app.services.intake import IntakeService
 from app.services.invitations import InvitationService
 from app.services.public_forms import PublicFormLimits
 from app.services.ratelimit import RateLimiter
+from app.services.referrals import ReferralService
 from app.services.rounds import RoundsService
 from app.services.statistics import StatisticsService
 from app.services.surveys import SurveyService
@@ -53,6 +54,7 @@ class Services:
     form_limits: PublicFormLimits  # the public forms, per client per day
     statistics: StatisticsService
     exports: ExportJobs
+    referrals: ReferralService
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -99,6 +101,7 @@ class Services:
             form_limits=PublicFormLimits(settings.public_form_client_limit),
             statistics=StatisticsService(db, regions),
             exports=ExportJobs(settings.db_path, settings.data_dir, regions),
+            referrals=ReferralService(db, regions),
         )
 
 
