@@ -180,7 +180,7 @@ def count_for_export(conn: sqlite3.Connection, f: StatFilter) -> int:
 
 EXPORT_COLUMNS = (
     "r.id", "app.tracking_code", "app.created_day", "app.business_name", "app.kecamatan",
-    "app.round_id", "s.name", "ag.short_name", "r.status", "r.reference_number",
+    "app.round_id", "s.code", "s.name", "ag.short_name", "r.status", "r.reference_number",
     "r.updated_at", "r.updated_by",
 )
 

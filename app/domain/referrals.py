@@ -78,12 +78,18 @@ def validate_outcome(status: str, reference: str, note: str, service_code: str,
     return Outcome(status, reference or None, note or None)
 
 
+def masked_reference(service_code: str, reference: str) -> str:
+    """A reference number outside the agency's own page: an NPWP (for a person it is the
+    NIK) only by its last four digits."""
+    return mask_npwp(reference) if service_code == NPWP_SERVICE else reference
+
+
 def citizen_reference(service_code: str, status: str, reference: str | None) -> str | None:
-    """The reference number the applicant's status page shows: only once done, and an
-    NPWP (for a person it is the NIK) only by its last four digits."""
+    """The reference number the applicant's status page shows: only once done, masked
+    like ``masked_reference``."""
     if status != DONE or not reference:
         return None
-    return mask_npwp(reference) if service_code == NPWP_SERVICE else reference
+    return masked_reference(service_code, reference)
 
 
 def brings_list(text: str) -> list[str]:

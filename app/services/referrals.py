@@ -21,6 +21,7 @@ from app.domain.referrals import (
     OUTCOMES,
     STATUS_LABELS,
     citizen_reference,
+    masked_reference,
     validate_outcome,
     validate_service,
 )
@@ -69,17 +70,18 @@ EXPORT_HEADER = (
 
 class ExportRows:
     """Referral rows as export cells: names for codes, text safe from formulas. No NIK,
-    name or phone: what an agency did, not who the applicant is."""
+    name or phone (an NPWP reference masked): what an agency did, not who it was for."""
 
     def __init__(self, regions: Regions) -> None:
         self._kecamatan = {k.code: k.name for k in regions.kecamatan()}
 
     def cells(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
-        (_id, code, day, business, kec, round_id, service, agency, status, reference,
-         updated_at, updated_by) = row
+        (_id, code, day, business, kec, round_id, service_code, service, agency, status,
+         reference, updated_at, updated_by) = row
         return (code, day, safe_text(business), self._kecamatan.get(kec, kec), round_id or "",
                 service, agency, STATUS_LABELS.get(status, status),
-                safe_text(reference or ""), updated_at, updated_by or "")
+                safe_text(masked_reference(service_code, reference or "")), updated_at,
+                updated_by or "")
 
 
 # -- the UMK recommendation letter -------------------------------------------------------------
