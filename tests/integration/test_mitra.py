@@ -10,12 +10,14 @@ import csv
 import io
 import re
 import sqlite3
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import openpyxl
 import pytest
 
 from app.domain.nik import mask_nik
@@ -338,3 +340,25 @@ def test_cli_creates_a_mitra_only_with_its_agency(tmp_path: Path) -> None:
                             ).fetchall() == [("mitra", "dinkes")]
     finally:
         conn.close()
+
+
+def test_referrals_xlsx_export_reads_back(server: ServerProcess, world: World) -> None:
+    token = csrf_from(world.admin.get("/admin/statistik/ekspor").text)
+    started = world.admin.post("/admin/statistik/ekspor", data={
+        "_csrf_token": token, "jenis": "rujukan", "format": "xlsx", "dari": "2000-01",
+        "sampai": "2099-12"})
+    assert started.status_code == 303
+    deadline = time.monotonic() + 20
+    while True:
+        part = world.admin.get(started.headers["location"], headers={"HX-Request": "true"})
+        state = re.search(r'data-export-state="(\w+)"', part.text).group(1)
+        if state != "running" or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert state == "done", part.text
+    file = world.admin.get(re.search(r'href="([^"]+/unduh)"', part.text).group(1))
+    rows = list(openpyxl.load_workbook(io.BytesIO(file.content), read_only=True)
+                .active.iter_rows(values_only=True))
+    assert rows[0][:2] == ("kode_pelacakan", "tanggal_daftar") and len(rows[0]) == 11
+    assert len(rows) - 1 == server.query("SELECT count(*) FROM referrals")[0][0]
+    assert world.nik not in str(rows)
