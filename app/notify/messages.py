@@ -17,7 +17,8 @@ _TEXT = {
     Status.ISSUED: ("NIB sudah terbit",
                     "Permohonan {code}: NIB sudah terbit. Ketuk untuk melihat."),
     Status.NEEDS_FIX: ("Perlu perbaikan",
-                       "Permohonan {code} perlu perbaikan data. Ketuk untuk melihat keterangannya."),
+                       "Permohonan {code} perlu perbaikan data. Ketuk untuk "
+                       "melihat keterangannya."),
 }
 # The citizen's "issued" opens the satisfaction survey when it has a link.
 _ISSUED_SURVEY = ("Permohonan {code}: NIB sudah terbit. Mohon luangkan 2 menit untuk survei "
