@@ -29,6 +29,7 @@ from app.domain.access import (
 from app.domain.application import form_values, read_form
 from app.domain.errors import FieldError
 from app.domain.referrals import TRADEMARK_SERVICE
+from app.domain.status import Status
 from app.domain.tracking import normalize_tracking_code
 from app.http_errors import user_error
 from app.notify.service import NotifyService
@@ -253,7 +254,7 @@ class PermohonanController(Controller):
     async def perbaiki_page(self, request: Request[Any, Any, Any], code: str, db: Database,
                             regions: Regions, user: User, actor: Actor) -> Any:
         app = await application_for(db, user, code, change=True)
-        if app["status"] != "needs_fix":  # nothing to fix: back to the application
+        if app["status"] != Status.NEEDS_FIX:  # nothing to fix: back to the application
             return see_other(request, f"/petugas/permohonan/{app['tracking_code']}")
         await audit_nik_view(db, actor, app["id"], "perbaikan permohonan")
         return self._perbaiki_page(request, regions, app, form_values(app), {}, 200)
