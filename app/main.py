@@ -24,8 +24,10 @@ from app.routes.admin.pesan_whatsapp import PesanWhatsappController
 from app.routes.api.applications import ApplicationsApi
 from app.routes.api.oss import PiaController
 from app.routes.api.push import NotifyApi
+from app.routes.api.push_kecamatan import KecamatanPushApi
 from app.routes.auth import AuthController
 from app.routes.citizen.cek import CitizenController
+from app.routes.citizen.jadwal import JadwalController
 from app.routes.deps import dependencies
 from app.routes.errors import handle_exception
 from app.routes.petugas.hp import HpController
@@ -36,6 +38,7 @@ from app.routes.pwa import PwaController
 from app.routes.reference import ReferenceController
 from app.security import HeadersMiddleware, SessionMiddleware
 from app.services.container import Services
+from app.services.reminders import RoundReminders
 from app.services.retention import RetentionJob
 from app.settings import Settings
 
@@ -50,6 +53,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     secret = settings.resolved_secret_key()
     services = Services.build(settings)
     retention = RetentionJob(settings, services.db)
+    reminders = RoundReminders(settings, services.db, services.regions,
+                               services.notify.notifier.wake)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -59,9 +64,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         services.oss.start()  # the OSS forwarder (unless JBM_OSS_FORWARDER=0)
         services.notify.start()  # the push notifier (unless JBM_PUSH_NOTIFIER=0)
         retention.start()  # personal data past its period (unless JBM_RETENTION=off)
+        reminders.start()  # the schedule's reminders (unless JBM_ROUND_REMINDERS=off)
         try:
             yield
         finally:
+            await reminders.stop()
             await retention.stop()
             await services.notify.stop()
             await services.oss.stop()
@@ -76,6 +83,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[
             healthz,
             CitizenController,
+            JadwalController,
             AuthController,
             PermohonanController,
             HpController,
@@ -88,6 +96,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AdminUsersController,
             AdminAuditController,
             NotifyApi,
+            KecamatanPushApi,
             AdminOssController,
             PesanWhatsappController,
             PdpController,

@@ -105,6 +105,9 @@ class Settings:
     retention_push_payload_days: float = 90.0  # receiveNIB pushes: NIK and payload blanked
     retention_whatsapp_days: float = 90.0  # WhatsApp hand-offs: who handed over blanked
     retention_push_links_days: float = 30.0  # citizens' push links after the application ended
+    # -- The public schedule's reminders (docs/schedule.md) -------------------------------
+    round_reminders: bool = True  # run the reminder job inside the web app
+    round_reminders_interval_s: float = 60.0  # how often it looks at the rounds
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -129,6 +132,8 @@ class Settings:
             **_backup_from_env(),
             **_login_from_env(),
             **_retention_from_env(),
+            round_reminders=_flag("ROUND_REMINDERS", "on"),
+            round_reminders_interval_s=max(5.0, float(_env("ROUND_REMINDERS_INTERVAL_S", "60"))),
         )
 
     @property

@@ -29,8 +29,10 @@ class Job:
 # -- subscriptions ------------------------------------------------------------------------
 
 def subscribe(conn: sqlite3.Connection, endpoint: str, p256dh: str, auth: str,
-              user_id: int | None, application_id: int | None, now: str) -> int:
-    """Store (or refresh the keys of) a subscription and link it to its owner."""
+              user_id: int | None, application_id: int | None, now: str,
+              kecamatan: str | None = None) -> int:
+    """Store (or refresh the keys of) a subscription and link it to its owner: an officer,
+    an application, or a kecamatan's rounds (the public schedule)."""
     conn.execute(
         "INSERT INTO push_subscriptions (endpoint, p256dh, auth, created_at)"
         " VALUES (?, ?, ?, ?) ON CONFLICT(endpoint) DO UPDATE SET"
@@ -44,6 +46,10 @@ def subscribe(conn: sqlite3.Connection, endpoint: str, p256dh: str, auth: str,
         conn.execute(
             "INSERT OR IGNORE INTO push_links (subscription_id, user_id, created_at)"
             " VALUES (?, ?, ?)", (sub_id, user_id, now))
+    elif kecamatan is not None:
+        conn.execute(
+            "INSERT OR IGNORE INTO push_links (subscription_id, kecamatan, created_at)"
+            " VALUES (?, ?, ?)", (sub_id, kecamatan, now))
     else:
         conn.execute(
             "INSERT OR IGNORE INTO push_links (subscription_id, application_id, created_at)"
@@ -52,7 +58,7 @@ def subscribe(conn: sqlite3.Connection, endpoint: str, p256dh: str, auth: str,
 
 
 def unsubscribe(conn: sqlite3.Connection, endpoint: str, user_id: int | None,
-                application_id: int | None) -> bool:
+                application_id: int | None, kecamatan: str | None = None) -> bool:
     """Remove one owner's link; a subscription left with no link is deleted. True if found."""
     row = conn.execute("SELECT id FROM push_subscriptions WHERE endpoint = ?",
                        (endpoint,)).fetchone()
@@ -61,6 +67,9 @@ def unsubscribe(conn: sqlite3.Connection, endpoint: str, user_id: int | None,
     if user_id is not None:
         cur = conn.execute("DELETE FROM push_links WHERE subscription_id = ? AND user_id = ?",
                            (row[0], user_id))
+    elif kecamatan is not None:
+        cur = conn.execute("DELETE FROM push_links WHERE subscription_id = ? AND kecamatan = ?",
+                           (row[0], kecamatan))
     else:
         cur = conn.execute(
             "DELETE FROM push_links WHERE subscription_id = ? AND application_id = ?",
@@ -73,7 +82,12 @@ def unsubscribe(conn: sqlite3.Connection, endpoint: str, user_id: int | None,
 
 
 def is_subscribed(conn: sqlite3.Connection, endpoint: str, user_id: int | None,
-                  application_id: int | None) -> bool:
+                  application_id: int | None, kecamatan: str | None = None) -> bool:
+    if kecamatan is not None:
+        found = conn.execute(
+            "SELECT 1 FROM push_links l JOIN push_subscriptions s ON s.id = l.subscription_id"
+            " WHERE s.endpoint = ? AND l.kecamatan = ?", (endpoint, kecamatan)).fetchone()
+        return found is not None
     row = conn.execute(
         "SELECT 1 FROM push_links l JOIN push_subscriptions s ON s.id = l.subscription_id"
         " WHERE s.endpoint = ? AND (l.user_id = ? OR l.application_id = ?)",

@@ -75,17 +75,22 @@ class NotifyService:
         return SubscriptionIn(endpoint, p256dh, auth)
 
     async def subscribe(self, sub: SubscriptionIn, user_id: int | None = None,
-                        application_id: int | None = None) -> None:
+                        application_id: int | None = None, kecamatan: str | None = None
+                        ) -> None:
         await self.db.write(store.subscribe, sub.endpoint, sub.p256dh, sub.auth, user_id,
-                            application_id, now_iso())
+                            application_id, now_iso(), kecamatan)
 
     async def unsubscribe(self, endpoint: str, user_id: int | None = None,
-                          application_id: int | None = None) -> bool:
-        return await self.db.write(store.unsubscribe, endpoint, user_id, application_id)
+                          application_id: int | None = None, kecamatan: str | None = None
+                          ) -> bool:
+        return await self.db.write(store.unsubscribe, endpoint, user_id, application_id,
+                                   kecamatan)
 
     async def is_subscribed(self, endpoint: str, user_id: int | None = None,
-                            application_id: int | None = None) -> bool:
-        return await self.db.read(store.is_subscribed, endpoint, user_id, application_id)
+                            application_id: int | None = None, kecamatan: str | None = None
+                            ) -> bool:
+        return await self.db.read(store.is_subscribed, endpoint, user_id, application_id,
+                                  kecamatan)
 
     # -- WhatsApp ----------------------------------------------------------------------------
     async def whatsapp_template(self) -> str:

@@ -25,6 +25,7 @@ from app.security import Actor, actor_of, current_user
 from app.services.accounts import Accounts
 from app.services.container import Services
 from app.services.intake import IntakeService
+from app.services.schedule import ScheduleService
 from app.settings import Settings
 
 
@@ -83,11 +84,16 @@ async def _oss_desk(services: Services) -> OperatorDesk:
     return services.oss_desk
 
 
+async def _schedule(services: Services) -> ScheduleService:
+    return services.schedule
+
+
 def dependencies() -> dict[str, Provide]:
     providers = {
         "services": _services, "user": _user, "actor": _actor, "accounts": _accounts,
         "settings": _settings, "db": _db,
         "intake": _intake, "regions": _regions, "kbli": _kbli, "notify": _notify,
         "oss": _oss, "oss_pages": _oss_pages, "oss_desk": _oss_desk,
+        "schedule": _schedule,
     }
     return {name: Provide(fn) for name, fn in providers.items()}

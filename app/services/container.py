@@ -17,6 +17,7 @@ from app.reference.regions import Regions
 from app.services.accounts import Accounts
 from app.services.intake import IntakeService
 from app.services.ratelimit import RateLimiter
+from app.services.schedule import ScheduleService
 from app.settings import Settings
 from app.templating import asset_url_factory
 
@@ -35,6 +36,7 @@ class Services:
     oss_desk: OperatorDesk
     shell: AppShell
     notify: NotifyService
+    schedule: ScheduleService
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -66,6 +68,7 @@ class Services:
                 asset_url_factory(settings.static_dir), settings.shell_salt,
             ),
             notify=NotifyService(settings, db, settings.resolved_secret_key()),
+            schedule=ScheduleService(settings, db, regions),
         )
 
 
