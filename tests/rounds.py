@@ -73,3 +73,14 @@ def move_round(db: Path, round_id: int, day: date, start: str, end: str) -> None
     cols = round_columns(day, start, end)
     update_round(db, round_id, **{k: cols[k] for k in ("day", "start_time", "end_time",
                                                         "starts_at", "ends_at", "evening")})
+
+
+def taken_at(db: Path, client_id: str, round_id: int) -> None:
+    """Mark an application (by its Idempotency-Key) as taken at a round."""
+    conn = sqlite3.connect(db)
+    try:
+        with conn:
+            conn.execute("UPDATE applications SET round_id = ? WHERE client_id = ?",
+                         (round_id, client_id))
+    finally:
+        conn.close()
