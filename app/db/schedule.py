@@ -47,6 +47,13 @@ def agencies_of(conn: sqlite3.Connection, round_ids: Sequence[int]
     return found
 
 
+def data_version(conn: sqlite3.Connection) -> int:
+    """Changes whenever another connection (this app's writer, another process) commits:
+    an unchanged value means nothing in the database changed since it was last read on
+    this connection."""
+    return int(conn.execute("PRAGMA data_version").fetchone()[0])
+
+
 def feed_stamp(conn: sqlite3.Connection, ends_after: str, kecamatan: str | None = None
                ) -> tuple[int, str, int, int]:
     """What a feed is made of, cheaply: (rounds, last change, sum of sequences, agency

@@ -4,13 +4,17 @@ them change: a cheap stamp query decides, so a conditional request costs one rea
 
 from __future__ import annotations
 
+import dataclasses
+import gzip
 import hashlib
 import json
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
+
+import brotli
 
 from app.clock import iso, utc_now
 from app.db import schedule as store
@@ -71,6 +75,14 @@ class Feed:
     body: bytes
     etag: str  # strong: a hash of the body
     last_modified: datetime | None  # the last change of a round in it
+    # the body compressed once when the feed is made (calendars poll often)
+    encoded: dict[str, bytes] = field(default_factory=dict)
+
+    def compressed(self) -> Feed:
+        return dataclasses.replace(self, encoded={
+            "br": brotli.compress(self.body, quality=9),
+            "gzip": gzip.compress(self.body, compresslevel=9, mtime=0),
+        })
 
 
 def feed_window(now: datetime) -> str:
@@ -85,7 +97,8 @@ class ScheduleService:
         self.settings = settings
         self.db = db
         self.regions = regions
-        self._feeds: dict[tuple[str, str | None], tuple[tuple[Any, ...], Feed]] = {}
+        # per feed: (database version, stamp, feed) of the last time it was checked
+        self._feeds: dict[tuple[str, str | None], tuple[int, tuple[Any, ...], Feed]] = {}
 
     def url(self, round_id: int) -> str:
         return f"{self.settings.base_url}/jadwal/{round_id}"
@@ -130,10 +143,20 @@ class ScheduleService:
         """The whole schedule (or a kecamatan's) as ``ics`` or ``json``, rebuilt only when
         its stamp changed."""
         since = feed_window(now or utc_now())
-        stamp = (since, *await self.db.read(store.feed_stamp, since, kecamatan))
         cached = self._feeds.get((kind, kecamatan))
-        if cached is not None and cached[0] == stamp:
-            return cached[1]
+
+        def check(conn: sqlite3.Connection) -> tuple[int, tuple[Any, ...] | None]:
+            # Nothing committed since the last check (the usual case for a calendar's
+            # poll): no need to look at the rounds at all.
+            version = store.data_version(conn)
+            if cached is not None and cached[0] == version and cached[1][0] == since:
+                return version, None
+            return version, (since, *store.feed_stamp(conn, since, kecamatan))
+
+        version, stamp = await self.db.read(check)
+        if cached is not None and (stamp is None or cached[1] == stamp):
+            self._feeds[(kind, kecamatan)] = (version, cached[1], cached[2])
+            return cached[2]
 
         def read(conn: sqlite3.Connection) -> list[PublicRound]:
             rows = store.public_rounds(conn, since, kecamatan)
@@ -146,8 +169,9 @@ class ScheduleService:
                                        self._calendar_name(kecamatan))
         else:
             body = self.json_bytes(items)
-        made = self._feed(body, items)
-        self._feeds[(kind, kecamatan)] = (stamp, made)
+        made = self._feed(body, items).compressed()
+        assert stamp is not None
+        self._feeds[(kind, kecamatan)] = (version, stamp, made)
         return made
 
     def round_ics(self, item: PublicRound) -> Feed:

@@ -141,6 +141,18 @@ def test_feeds_change_with_the_round_and_answer_304_meanwhile(srv: ServerProcess
         mine = next(r for r in data["rounds"] if r["id"] == round_id)
         assert (mine["status"], mine["cancel_reason"]) == ("cancelled", "Mobil rusak")
 
+        # each encoding is a representation of its own (own ETag), made once per change
+        plain = web.get("/jadwal.ics", headers={"Accept-Encoding": "identity"})
+        for encoding in ("br", "gzip"):
+            packed = web.get("/jadwal.ics", headers={"Accept-Encoding": encoding})
+            assert packed.headers["content-encoding"] == encoding
+            assert packed.headers["vary"] == "Accept-Encoding"
+            assert packed.content == plain.content  # httpx decodes it
+            assert packed.headers["etag"] == plain.headers["etag"][:-1] + f'-{encoding}"'
+            assert web.get("/jadwal.ics", headers={
+                "If-None-Match": packed.headers["etag"]}).status_code == 304
+        assert "set-cookie" not in plain.headers  # a public feed carries no cookie
+
         own = web.get("/jadwal/kecamatan/35.05.03.ics")
         assert own.status_code == 200
         assert {str(e["LOCATION"]).split(",")[0]

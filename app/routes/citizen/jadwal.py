@@ -28,14 +28,23 @@ from app.services.schedule import Feed, ScheduleService
 ICS = "text/calendar"  # Litestar adds "; charset=utf-8"
 JSON = "application/json"
 FEED_CACHE = "public, max-age=300"  # calendars poll; five minutes of staleness is fine
+# Feeds and the card carry no form: no CSRF cookie on them (a Set-Cookie on a public,
+# cacheable answer only gets in the way of caches), hence exclude_from_csrf below.
+
+
+def _tag(etag: str, encoding: str | None) -> str:
+    """Each encoding of a feed is its own representation, with its own strong ETag."""
+    return f'{etag[:-1]}-{encoding}"' if encoding else etag
 
 
 def not_modified(request: Request[Any, Any, Any], feed: Feed) -> bool:
-    """RFC 9110: If-None-Match decides when present; else If-Modified-Since."""
+    """RFC 9110: If-None-Match decides when present; else If-Modified-Since. Any
+    encoding's tag matches: the client holds the same rounds, however they travelled."""
     tags = request.headers.get("if-none-match")
     if tags is not None:
-        return tags.strip() == "*" or feed.etag in {t.strip().removeprefix("W/")
-                                                    for t in tags.split(",")}
+        known = {_tag(feed.etag, e) for e in (None, *feed.encoded)}
+        return tags.strip() == "*" or bool(
+            known & {t.strip().removeprefix("W/") for t in tags.split(",")})
     since = request.headers.get("if-modified-since")
     if since is None or feed.last_modified is None:
         return False
@@ -48,9 +57,17 @@ def not_modified(request: Request[Any, Any, Any], feed: Feed) -> bool:
     return feed.last_modified.replace(microsecond=0) <= moment
 
 
+def _encoding(request: Request[Any, Any, Any], feed: Feed) -> str | None:
+    accepted = request.headers.get("accept-encoding", "")
+    return next((e for e in ("br", "gzip") if e in feed.encoded and e in accepted), None)
+
+
 def feed_response(request: Request[Any, Any, Any], feed: Feed, media_type: str,
                   filename: str | None = None) -> Response[bytes]:
-    headers = {"ETag": feed.etag, "Cache-Control": FEED_CACHE}
+    encoding = _encoding(request, feed)
+    headers = {"ETag": _tag(feed.etag, encoding), "Cache-Control": FEED_CACHE}
+    if feed.encoded:
+        headers["Vary"] = "Accept-Encoding"
     if feed.last_modified is not None:
         headers["Last-Modified"] = format_datetime(feed.last_modified.astimezone(UTC),
                                                    usegmt=True)
@@ -58,6 +75,9 @@ def feed_response(request: Request[Any, Any, Any], feed: Feed, media_type: str,
         return Response(content=b"", status_code=304, headers=headers)
     if filename:
         headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if encoding:
+        headers["Content-Encoding"] = encoding
+        return Response(content=feed.encoded[encoding], media_type=media_type, headers=headers)
     return Response(content=feed.body, media_type=media_type, headers=headers)
 
 
@@ -85,17 +105,17 @@ class JadwalController(Controller):
             as_of=as_of_text(now), as_of_iso=iso(now), push_key=notify.public_key,
         )
 
-    @get("/jadwal.ics")
+    @get("/jadwal.ics", exclude_from_csrf=True, skip_compression=True)
     async def feed_ics(self, request: Request[Any, Any, Any], schedule: ScheduleService
                        ) -> Response[bytes]:
         return feed_response(request, await schedule.feed("ics"), ICS)
 
-    @get("/jadwal.json")
+    @get("/jadwal.json", exclude_from_csrf=True, skip_compression=True)
     async def feed_json(self, request: Request[Any, Any, Any], schedule: ScheduleService
                         ) -> Response[bytes]:
         return feed_response(request, await schedule.feed("json"), JSON)
 
-    @get("/jadwal/kecamatan/{name:str}")
+    @get("/jadwal/kecamatan/{name:str}", exclude_from_csrf=True, skip_compression=True)
     async def kecamatan_ics(self, request: Request[Any, Any, Any], schedule: ScheduleService,
                             regions: Regions, name: str) -> Response[bytes]:
         code = name.removesuffix(".ics")
@@ -123,7 +143,7 @@ class JadwalController(Controller):
             free=FREE, as_of=as_of_text(now), as_of_iso=iso(now), push_key=notify.public_key,
         )
 
-    @get("/jadwal/{name:str}/kartu.svg")
+    @get("/jadwal/{name:str}/kartu.svg", exclude_from_csrf=True)
     async def kartu(self, request: Request[Any, Any, Any], schedule: ScheduleService,
                     name: str) -> Response[str]:
         item = await schedule.one(_round_id(name))
