@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.db import devices as device_store
 from app.db import users as user_store
 from app.db.connection import migrate_path, open_sync, run_transaction
 from app.domain.users import ROLES
@@ -41,6 +42,8 @@ def _create_user(
     def tx(conn: sqlite3.Connection) -> int:
         now = datetime.now(UTC).isoformat(timespec="seconds")
         user_id = user_store.upsert_user(conn, username, full_name, password_hash, role, now)
+        # A replaced password or role also ends the user's device credentials.
+        device_store.revoke_all(conn, user_id, now, "password")
         audit.record(conn, audit.cli_actor(command), audit.USER_CREATED, "user", str(user_id),
                      f"{username}, peran {role} (dibuat atau diperbarui)")
         return user_id
@@ -288,7 +291,8 @@ def main(argv: list[str] | None = None) -> int:
         host = args.host or settings.host
         port = args.port or settings.port
         base_url = os.environ.get("JBM_BASE_URL") or f"http://{host}:{port}"
-        settings = replace(settings, host=host, port=port, base_url=base_url.rstrip("/"))
+        settings = replace(settings, host=host, port=port, base_url=base_url.rstrip("/"),
+                           base_url_configured=bool(os.environ.get("JBM_BASE_URL")))
     handlers = {"serve": cmd_serve, "migrate": cmd_migrate, "create-user": cmd_create_user,
                 "user": cmd_user, "seed-demo": cmd_seed_demo, "forward": cmd_forward,
                 "backup": cmd_backup, "restore": cmd_restore, "retention": cmd_retention,

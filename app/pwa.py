@@ -10,30 +10,46 @@ from pathlib import Path
 
 from app.domain.form_rules import form_rules
 
-# Officer pages that hold no personal data: the app shell, cached for offline use.
-SHELL_PAGES = ("/petugas/daftar", "/petugas/antrian", "/petugas/pengaturan", "/offline")
-# Static files of the shell (versioned URLs are made from these).
-SHELL_ASSETS = (
+# Two shells. Every visitor's worker keeps the citizen shell (small: the offline page and
+# what every page loads). Officers' pages ask the worker for the officer shell after login,
+# in two stages: the capture form, its scripts and the regions for the desa picker (2 KB)
+# first, so the form works without signal at once (a KBLI code can be typed); then the
+# KBLI list its offline search reads (~85 KB, most of the download).
+CITIZEN_PAGES = ("/offline",)
+CITIZEN_ASSETS = (
     "css/app.css",
     "vendor/htmx-2.0.11.min.js",
     "js/app.js",
+    "icons/icon-192.png",
+    "manifest-warga.webmanifest",
+)
+# Officer pages that hold no personal data: cached for offline use.
+OFFICER_PAGES = ("/petugas/daftar", "/petugas/antrian", "/petugas/pengaturan", "/petugas/offline",
+                 "/petugas/survei-kiosk")
+OFFICER_ASSETS = (
     "js/capture.js",
+    "js/receipt.js",
+    "vendor/qr-creator-1.0.0.min.js",
     "js/queue.js",
     "js/pengaturan.js",
-    "icons/icon-192.png",
+    "js/kiosk.js",
     "icons/icon-maskable-192.png",
-    "manifest.webmanifest",
+    "manifest-petugas.webmanifest",
 )
-SHELL_SCRIPTS = ("messages.js", "outbox.js", "replay.js", "validate.js", "offline-data.js")
-SHELL_DATA = ("/ref/kbli.json", "/ref/wilayah.json")
+OFFICER_SCRIPTS = ("messages.js", "outbox.js", "replay.js", "validate.js", "offline-data.js",
+                   "survey.js")
+OFFICER_REGIONS = "/ref/wilayah.json"
+OFFICER_DATA = ("/ref/kbli.json",)
+SHELL_PAGES = CITIZEN_PAGES + OFFICER_PAGES
 SW_MODULES = ("routes.js", "cache.js", "outbox.js", "replay.js", "messages.js",
-              "validate.js", "offline-data.js", "push.js")
+              "validate.js", "offline-data.js", "push.js", "survey.js")
 
 
 @dataclass(frozen=True)
 class AppShell:
     version: str
-    precache: tuple[str, ...]
+    precache: tuple[str, ...]  # the citizen shell, kept at install
+    officer: tuple[tuple[str, ...], tuple[str, ...]]  # the officer shell's two stages
     rules: str  # the form's rules (app/domain/form_rules.py) as JSON, for sw/validate.js
 
     def sw_prelude(self) -> str:
@@ -41,6 +57,7 @@ class AppShell:
         return (
             f"const JBM_VERSION = {json.dumps(self.version)};\n"
             f"const JBM_PRECACHE = {json.dumps(list(self.precache))};\n"
+            f"const JBM_OFFICER_STAGES = {json.dumps([list(s) for s in self.officer])};\n"
             f"const JBM_SHELL_PAGES = {json.dumps(list(SHELL_PAGES))};\n"
         )
 
@@ -73,10 +90,12 @@ def build_shell(
     )
     if salt:
         version = hashlib.sha256((version + salt).encode()).hexdigest()[:12]
-    precache = (
-        *SHELL_PAGES,
-        *(asset(name) for name in SHELL_ASSETS),
-        *(f"/sw/{name}?v={version}" for name in SHELL_SCRIPTS),
-        *SHELL_DATA,
+    precache = (*CITIZEN_PAGES, *(asset(name) for name in CITIZEN_ASSETS))
+    form = (
+        *OFFICER_PAGES,
+        *(asset(name) for name in OFFICER_ASSETS),
+        *(f"/sw/{name}?v={version}" for name in OFFICER_SCRIPTS),
+        OFFICER_REGIONS,
     )
-    return AppShell(version=version, precache=tuple(precache), rules=rules)
+    return AppShell(version=version, precache=precache, officer=(form, OFFICER_DATA),
+                    rules=rules)

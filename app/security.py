@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from http.cookies import SimpleCookie
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +13,9 @@ from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.db.audit import Actor
+from app.domain.access import ADMIN, OFFICER, OSS_OPERATOR
+from app.domain.forwarded import client_host, forwarded_chain, networks
+from app.domain.users import ROLE_LABELS
 from app.http_errors import user_error
 
 if TYPE_CHECKING:
@@ -35,7 +39,8 @@ CSP = "; ".join(
     )
 )
 # Paths whose pages may show personal data: never stored by any cache, the phone's included.
-PRIVATE_PREFIXES = ("/petugas", "/admin", "/api", "/cek", "/masuk")
+PRIVATE_PREFIXES = ("/petugas", "/admin", "/api", "/cek", "/masuk", "/undang", "/survei",
+                    "/saran")
 
 
 def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> User | None:
@@ -43,8 +48,16 @@ def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> User | None:
 
 
 def client_address(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
-    """The connecting address (the proxy's, behind one: see issue 9, defect 6)."""
-    return connection.client.host if connection.client else "unknown"
+    """The client's address: the connecting peer, or behind a trusted reverse proxy
+    (``JBM_TRUSTED_PROXIES``) the right-most untrusted address of its forwarding header
+    (app/domain/forwarded.py). Every per-client limit and the audit log use this."""
+    peer = connection.client.host if connection.client else "unknown"
+    settings = connection.app.state.services.settings
+    if not settings.trusted_proxies:
+        return peer
+    header = settings.forwarded_header
+    chain = forwarded_chain(header, connection.headers.getall(header, []))
+    return client_host(peer, chain, networks(settings.trusted_proxies))
 
 
 def actor_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Actor:
@@ -84,21 +97,44 @@ class SessionMiddleware(ASGIMiddleware):
 
 # Guards are coroutines: Litestar runs a plain function guard in a thread pool, which
 # cost ~130 µs a request in bench/intake.py.
-async def require_officer(
+Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], Awaitable[None]]
+
+
+async def require_login(
     connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
 ) -> None:
+    """Any logged-in user, whatever their role."""
     if current_user(connection) is None:
         raise user_error(401, "unauthenticated", "Silakan masuk terlebih dahulu.")
 
 
-async def require_admin(
-    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
-) -> None:
-    user = current_user(connection)
-    if user is None:
-        raise user_error(401, "unauthenticated", "Silakan masuk terlebih dahulu.")
-    if not user.is_admin:
-        raise user_error(403, "forbidden", "Halaman ini hanya untuk admin.")
+def _roles_text(roles: list[str]) -> str:
+    labels = [ROLE_LABELS[role] for role in roles]
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " dan " + labels[-1]
+
+
+def require_roles(*roles: str) -> Guard:
+    """A guard: a logged-in user whose role is one of ``roles``. Admins pass every role
+    guard. Others get 403 with a page saying whom it is for (app/domain/access.py)."""
+    allowed = [*dict.fromkeys((*roles, ADMIN))]
+
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        user = current_user(connection)
+        if user is None:
+            raise user_error(401, "unauthenticated", "Silakan masuk terlebih dahulu.")
+        if user.role not in allowed:
+            raise user_error(
+                403, "forbidden",
+                f"Halaman ini hanya untuk {_roles_text(allowed)}. Akun Anda berperan "
+                f"{ROLE_LABELS.get(user.role, user.role)}. Bila pekerjaan Anda memerlukannya, "
+                "hubungi admin kantor.")
+
+    return guard
+
+
+require_officer = require_roles(OFFICER)  # field officers (and admins)
+require_operator = require_roles(OSS_OPERATOR)  # OSS operators (and admins)
+require_admin = require_roles()  # admins only
 
 
 async def same_origin_json(
@@ -122,9 +158,27 @@ async def same_origin_json(
 async def officer_json_api(
     connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
 ) -> None:
-    """The JSON API's one guard: a logged-in officer, same-origin JSON."""
+    """The JSON intake API's one guard: an officer (or admin), same-origin JSON."""
     await require_officer(connection, handler)
     await same_origin_json(connection, handler)
+
+
+DEVICE_SCHEME = "device "
+
+
+async def intake_json_api(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
+    """The intake API's guard: a session, or else a phone's device credential
+    (``Authorization: Device <token>``), which is accepted here and nowhere else."""
+    if current_user(connection) is None:
+        header = connection.headers.get("authorization", "")
+        if header[: len(DEVICE_SCHEME)].lower() == DEVICE_SCHEME:
+            services: Services = connection.app.state.services
+            user = await services.accounts.device_user(header[len(DEVICE_SCHEME):].strip())
+            if user is not None:
+                connection.scope["state"]["user"] = user
+    await officer_json_api(connection, handler)
 
 
 class HeadersMiddleware(ASGIMiddleware):

@@ -12,6 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from app.domain.forwarded import HEADERS as FORWARDED_HEADERS
+from app.domain.forwarded import parse_networks
+from app.domain.push_endpoint import DEFAULT_ALLOWED_HOSTS, EndpointPolicy
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -24,12 +28,17 @@ class Settings:
     data_dir: Path = PROJECT_ROOT / "var"
     database_path: Path | None = None
     base_url: str = "http://127.0.0.1:8000"
+    # False when JBM_BASE_URL is unset: links for people (the receipt's QR, WhatsApp) then
+    # take the address the request came to (app/routes/origin.py) instead of base_url
+    base_url_configured: bool = True
     host: str = "127.0.0.1"
     port: int = 8000
     secret_key: str | None = None
     # sessions: idle and absolute lifetime in seconds
     session_idle_s: int = 8 * 3600
     session_absolute_s: int = 7 * 24 * 3600
+    # a phone's device credential (sends its queue after the session ended): lifetime in days
+    device_credential_days: float = 14.0
     # largest accepted request body (bytes) and items per batch
     max_body_bytes: int = 256 * 1024
     max_batch_items: int = 200
@@ -41,6 +50,17 @@ class Settings:
     debug: bool = False
     # changes the service-worker version without changing files (tests of app updates)
     shell_salt: str = ""
+    # -- Client identity behind a reverse proxy (app/domain/forwarded.py) ----------------
+    trusted_proxies: tuple[str, ...] = ()  # addresses/CIDRs; default: trust no forwarding header
+    forwarded_header: str = "x-forwarded-for"  # or "forwarded" (RFC 7239): the one ours sets
+    # -- Public status lookup (/cek) --------------------------------------------------------
+    lookup_client_limit: int = 20  # lookups per client (IPv6: its /64) per window
+    lookup_client_window_s: float = 600.0
+    lookup_code_failures: int = 10  # wrong second factors per tracking code per window
+    lookup_code_window_s: float = 3600.0
+    # -- Public forms: survey and /saran (app/services/public_forms.py) ---------------------
+    public_form_client_limit: int = 20  # submissions per client (IPv6: its /64) per day
+    public_form_phone_limit: int = 3  # complaints per WhatsApp number per day
     # -- OSS (see docs/oss.md) -------------------------------------------------------------
     # simulator: `serve` starts the local OSS simulator beside the app and sends to it;
     # http: an OSS endpoint at oss_url; assisted: operator tasks at /petugas/oss-tugas
@@ -63,6 +83,8 @@ class Settings:
     oss_breaker_reset_s: float = 60.0  # open -> one trial call after this long
     oss_backoff_base_s: float = 2.0  # retry n waits uniform(0, min(cap, base * 2**n))
     oss_backoff_cap_s: float = 600.0
+    # the longest Retry-After obeyed: an OSS asking for an hour is believed for this long
+    oss_retry_after_cap_s: float = 300.0
     oss_lease_s: float = 120.0  # a leased job returns to the queue after this long
     oss_poll_s: float = 1.0  # how often an idle forwarder looks for due jobs
     oss_long_wait_s: float = 24 * 3600.0  # waiting longer is flagged on /admin/oss
@@ -81,6 +103,12 @@ class Settings:
     push_sweep_days: float = 30.0  # no success for this long and many failures: deleted
     push_sweep_failures: int = 10
     push_allow_http: bool = False  # accept http:// endpoints (tests' local push service)
+    push_allowed_hosts: tuple[str, ...] = DEFAULT_ALLOWED_HOSTS  # "*.x" matches below x
+    push_allow_private: bool = False  # tests only: IP literals, loopback and private addresses
+    push_max_per_application: int = 5  # phones following one application
+    push_max_per_client: int = 30  # subscriptions one client (IPv6: /64) makes in 24 hours
+    push_subscribe_limit: int = 10  # subscribe calls per client per window
+    push_subscribe_window_s: float = 600.0
     # -- Backup (see docs/operations.md) --------------------------------------------------
     # on: `serve` runs Litestream beside the app, replicating the WAL to backup_replica_url
     backup: bool = True
@@ -105,6 +133,9 @@ class Settings:
     retention_push_payload_days: float = 90.0  # receiveNIB pushes: NIK and payload blanked
     retention_whatsapp_days: float = 90.0  # WhatsApp hand-offs: who handed over blanked
     retention_push_links_days: float = 30.0  # citizens' push links after the application ended
+    # -- The car's rounds: honorarium (app/services/honorarium.py) ---------------------
+    honor_rate: int = 75_000  # Rupiah per officer per round done (a year's own rate wins)
+    honor_evening_rate: int | None = None  # for evening rounds, when set
     # -- The public schedule's reminders (docs/schedule.md) -------------------------------
     round_reminders: bool = True  # run the reminder job inside the web app
     round_reminders_interval_s: float = 60.0  # how often it looks at the rounds
@@ -121,20 +152,30 @@ class Settings:
             host=host,
             port=port,
             base_url=_env("BASE_URL", f"http://{host}:{port}").rstrip("/"),
+            base_url_configured=bool(os.environ.get("JBM_BASE_URL")),
             secret_key=os.environ.get("JBM_SECRET_KEY") or None,
             session_idle_s=int(_env("SESSION_IDLE_S", str(8 * 3600))),
             session_absolute_s=int(_env("SESSION_ABSOLUTE_S", str(7 * 24 * 3600))),
+            device_credential_days=float(_env("DEVICE_CREDENTIAL_DAYS", "14")),
             max_body_bytes=int(_env("MAX_BODY_BYTES", str(256 * 1024))),
             debug=_env("DEBUG", "0") == "1",
             shell_salt=_env("SHELL_SALT", ""),
+            **_client_from_env(),
             **_oss_from_env(),
             **_push_from_env(),
             **_backup_from_env(),
             **_login_from_env(),
             **_retention_from_env(),
+            honor_rate=int(_env("HONOR_RATE", "75000")),
+            honor_evening_rate=int(v) if (v := _optional("HONOR_EVENING_RATE")) else None,
             round_reminders=_flag("ROUND_REMINDERS", "on"),
             round_reminders_interval_s=max(5.0, float(_env("ROUND_REMINDERS_INTERVAL_S", "60"))),
         )
+
+    @property
+    def push_policy(self) -> EndpointPolicy:
+        return EndpointPolicy(self.push_allowed_hosts, self.push_allow_http,
+                              self.push_allow_private)
 
     @property
     def pia_base_url(self) -> str | None:
@@ -158,6 +199,10 @@ class Settings:
     def session_cookie(self) -> str:
         # The __Host- prefix demands Secure, Path=/ and no Domain: only possible over TLS.
         return "__Host-jbm_session" if self.https else "jbm_session"
+
+    @property
+    def csrf_cookie(self) -> str:
+        return "__Host-jbm_csrf" if self.https else "jbm_csrf"
 
     def resolved_secret_key(self) -> str:
         """The secret key from settings, or one generated on first run and kept on disk."""
@@ -207,6 +252,7 @@ def _oss_from_env() -> dict[str, object]:
         "oss_breaker_reset_s": float(_env("OSS_BREAKER_RESET_S", "60")),
         "oss_backoff_base_s": float(_env("OSS_BACKOFF_BASE_S", "2")),
         "oss_backoff_cap_s": float(_env("OSS_BACKOFF_CAP_S", "600")),
+        "oss_retry_after_cap_s": float(_env("OSS_RETRY_AFTER_CAP_S", "300")),
         "oss_lease_s": float(_env("OSS_LEASE_S", "120")),
         "oss_poll_s": float(_env("OSS_POLL_S", "1")),
         "oss_long_wait_s": float(_env("OSS_LONG_WAIT_S", str(24 * 3600))),
@@ -233,6 +279,30 @@ def _push_from_env() -> dict[str, object]:
         "push_sweep_days": float(_env("PUSH_SWEEP_DAYS", "30")),
         "push_sweep_failures": max(1, int(_env("PUSH_SWEEP_FAILURES", "10"))),
         "push_allow_http": _flag("PUSH_ALLOW_HTTP", "0"),
+        "push_allowed_hosts": tuple(
+            h.strip().lower() for h in _env("PUSH_ALLOWED_HOSTS", ",".join(DEFAULT_ALLOWED_HOSTS))
+            .split(",") if h.strip()),
+        "push_allow_private": _flag("PUSH_ALLOW_PRIVATE", "0"),
+        "push_max_per_application": max(1, int(_env("PUSH_MAX_PER_APPLICATION", "5"))),
+        "push_max_per_client": max(1, int(_env("PUSH_MAX_PER_CLIENT", "30"))),
+        "push_subscribe_limit": max(1, int(_env("PUSH_SUBSCRIBE_LIMIT", "10"))),
+        "push_subscribe_window_s": float(_env("PUSH_SUBSCRIBE_WINDOW_S", "600")),
+    }
+
+
+def _client_from_env() -> dict[str, object]:
+    header = _env("FORWARDED_HEADER", "x-forwarded-for").strip().lower()
+    if header not in FORWARDED_HEADERS:
+        raise ValueError(f"JBM_FORWARDED_HEADER must be one of {', '.join(FORWARDED_HEADERS)}")
+    return {
+        "trusted_proxies": tuple(str(n) for n in parse_networks(_env("TRUSTED_PROXIES", ""))),
+        "forwarded_header": header,
+        "lookup_client_limit": max(1, int(_env("LOOKUP_CLIENT_LIMIT", "20"))),
+        "lookup_client_window_s": float(_env("LOOKUP_CLIENT_WINDOW_S", "600")),
+        "lookup_code_failures": max(1, int(_env("LOOKUP_CODE_FAILURES", "10"))),
+        "lookup_code_window_s": float(_env("LOOKUP_CODE_WINDOW_S", "3600")),
+        "public_form_client_limit": max(1, int(_env("PUBLIC_FORM_CLIENT_LIMIT", "20"))),
+        "public_form_phone_limit": max(1, int(_env("PUBLIC_FORM_PHONE_LIMIT", "3"))),
     }
 
 

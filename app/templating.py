@@ -11,7 +11,7 @@ from typing import Any
 from jinja2 import Environment
 
 from app.clock import wib_time
-from app.domain.application import FIELD
+from app.domain.application import FIELD, MSG_DESA_EMPTY
 from app.domain.nik import mask_nik
 from app.domain.phone import mask_phone
 from app.domain.scale import Scale, format_rupiah
@@ -67,7 +67,7 @@ def scale_label(value: str) -> str:
 
 def configure(env: Environment, static_dir: Path) -> None:
     env.globals.update(asset=asset_url_factory(static_dir), htmx=HTMX, htmx_config=HTMX_CONFIG,
-                       fields=FIELD)
+                       fields=FIELD, msg_desa_empty=MSG_DESA_EMPTY)
     env.filters.update(
         mask_nik=mask_nik,
         mask_phone=mask_phone,

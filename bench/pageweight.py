@@ -57,7 +57,8 @@ KB = 1000
 AIM_CRITICAL_KB = 50
 AIM_PRECACHE_KB = 300
 CAPTURE_PAGE = "/petugas/daftar"
-SHELL_PAGES = ("/petugas/daftar", "/petugas/antrian", "/petugas/pengaturan", "/offline")
+SHELL_PAGES = ("/petugas/daftar", "/petugas/antrian", "/petugas/pengaturan", "/petugas/offline",
+               "/offline")
 CRITICAL_TYPES = ("Document", "Stylesheet", "Script")
 BUDGET_S = 110
 ACCESS_LINE = re.compile(r'"(?P<method>[A-Z]+) (?P<path>\S+) HTTP/[\d.]+" (?P<status>\d{3})')
@@ -119,9 +120,12 @@ def _decode(raw: bytes, encoding: str) -> bytes:
 
 
 def service_worker_lists(http: httpx.Client) -> tuple[list[str], list[str]]:
-    """(JBM_PRECACHE, the worker's importScripts URLs) from GET /sw.js."""
+    """(JBM_PRECACHE + both JBM_OFFICER_STAGES: everything an officer's phone keeps, the
+    worker's importScripts URLs) from GET /sw.js."""
     text = http.get("/sw.js").text
     precache = json.loads(re.search(r"const JBM_PRECACHE = (\[.*?\]);", text).group(1))
+    for stage in json.loads(re.search(r"const JBM_OFFICER_STAGES = (\[.*\]);", text).group(1)):
+        precache += stage
     version = json.loads(re.search(r"const JBM_VERSION = (\".*?\");", text).group(1))
     imports = [f"{p}?v={version}" for p in re.findall(r'"(/sw/[\w.-]+\.js)\?v=" \+ JBM_VERSION',
                                                          text)]

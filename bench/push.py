@@ -13,6 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from app.domain.push_endpoint import EndpointPolicy
 from app.notify.push import PushSender, Subscription, VapidKeys, encrypt_only
 from tests.pushservice import PushService
 
@@ -30,7 +31,8 @@ def main() -> None:
     payload = json.dumps({"title": "NIB sudah terbit", "body": "Permohonan ABC-DEFG: NIB sudah"
                           " terbit. Ketuk untuk melihat.", "url": "/cek?kode=ABCDEFG",
                           "tag": "jbm-ABCDEFG"}).encode()
-    sender = PushSender(keys, "mailto:dpmptsp@blitarkab.go.id", 2 * 86400)
+    local = EndpointPolicy(("127.0.0.1",), allow_http=True, allow_private=True)
+    sender = PushSender(keys, "mailto:dpmptsp@blitarkab.go.id", 2 * 86400, local)
 
     n = 0
     start = time.perf_counter()

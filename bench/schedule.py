@@ -48,6 +48,7 @@ from app.reference.regions import Regions
 from app.services import reminders
 from bench._common import RawHttpConnection, deadline, emit, running_server
 from tests.rounds import insert_round
+from tests.support import LOCAL_PUSH_ENV
 
 BUDGET_S = 175
 ROUNDS = 300
@@ -216,8 +217,7 @@ def main() -> None:
 
         receiver = Receiver()
         p256dh, auth = phone_keys()
-        env = {"JBM_ROUND_REMINDERS": "off", "JBM_PUSH_ALLOW_HTTP": "1",
-               "JBM_PUSH_POLL_S": "0.1"}
+        env = {"JBM_ROUND_REMINDERS": "off", "JBM_PUSH_POLL_S": "0.1", **LOCAL_PUSH_ENV}
         with running_server(**env) as (server, _c, _t):
             seed_phones(server.db_path, receiver.port, p256dh, auth)
             fan_s, payload = fanout(server.db_path, receiver)

@@ -1,14 +1,27 @@
-// Caches: one versioned cache for the app shell; old versions are deleted on activate.
+// Caches: two versioned caches, old versions deleted on activate. The citizen shell
+// (jbm-shell-*) is kept at install by every visitor's worker; the officer shell
+// (jbm-officer-*) only when an officer's page asks for it (prepareOfficer), in two stages:
+// the capture form with its scripts first, then the reference data. Progress goes to the
+// pages as {type: "offline-ready", state} on the messages channel (sw/messages.js).
 // The IndexedDB outbox is never touched here: an update never discards the queue.
-/* global JBM_VERSION, JBM_PRECACHE, JBM_SHELL_PAGES */
+/* global JBM_VERSION, JBM_PRECACHE, JBM_OFFICER_STAGES */
 (function (root) {
   "use strict";
 
   var PREFIX = "jbm-";
   var SHELL = PREFIX + "shell-" + JBM_VERSION;
-  var EXPECTED = [SHELL];
+  var OFFICER = PREFIX + "officer-" + JBM_VERSION;
+  var EXPECTED = [SHELL, OFFICER];
+  var STAGES = JBM_OFFICER_STAGES;
+  var OFFICER_URLS = STAGES[0].concat(STAGES[1]);
+  var preparing = null;
 
-  function isPage(url) { return url.indexOf("/static/") !== 0 && url.indexOf("/sw/") !== 0 && url.indexOf("/ref/") !== 0; }
+  function isOfficerUrl(url) {
+    var u = new URL(url, root.location.origin);
+    var key = u.pathname + u.search;
+    return OFFICER_URLS.indexOf(key) >= 0 || OFFICER_URLS.indexOf(u.pathname) >= 0;
+  }
+  function cacheFor(url) { return caches.open(isOfficerUrl(url) ? OFFICER : SHELL); }
 
   // Never keep what the server marked no-store (pages with personal data).
   function storable(response) {
@@ -22,8 +35,8 @@
   }
 
   function fetchInto(cache, url) {
-    // A versioned URL never changes: the browser's HTTP cache may answer it. Others are
-    // fetched from the server.
+    // A versioned URL never changes: the browser's HTTP cache may answer it (the page has
+    // usually just loaded it). Others are fetched from the server.
     var mode = url.indexOf("?v=") >= 0 ? "default" : "reload";
     return fetch(new Request(url, { cache: mode, credentials: "same-origin" })).then(function (response) {
       if (!storable(response)) {
@@ -34,38 +47,82 @@
     });
   }
 
-  // Static files and data must all be cached; officer pages need a logged-in session and
-  // are fetched again by refreshPages() when a logged-in page asks for it.
+  // -- the citizen shell, at install ------------------------------------------------------
   function precache() {
     return caches.open(SHELL).then(function (cache) {
-      return Promise.all(JBM_PRECACHE.map(function (url) {
-        var work = fetchInto(cache, url);
-        return isPage(url) ? work.catch(function () { return null; }) : work;
-      }));
+      return Promise.all(JBM_PRECACHE.map(function (url) { return fetchInto(cache, url); }));
+    }).then(function () {
+      // An update of a phone that had the officer shell keeps it ready: the new version's
+      // officer shell is fetched before the new worker can take over. Without a session
+      // (logged out) it stays incomplete; the next officer page asks for it again.
+      return caches.keys().then(function (names) {
+        var hadOfficer = names.some(function (n) { return n.indexOf(PREFIX + "officer-") === 0 && n !== OFFICER; });
+        return hadOfficer ? prepareOfficer() : null;
+      });
     });
   }
 
-  function refreshPages() {
-    return caches.open(SHELL).then(function (cache) {
-      return Promise.all(JBM_PRECACHE.filter(isPage).map(function (url) {
-        return cache.match(url).then(function (hit) {
-          return hit ? null : fetchInto(cache, url).catch(function () { return null; });
+  // -- the officer shell, on an officer page's request ------------------------------------
+  // state: {form: stage 1 stored (the form opens offline), ready: both stages stored,
+  // percent, failed: the last attempt could not fetch everything (no signal, no session)}.
+  function officerState(failed) {
+    return caches.open(OFFICER).then(function (cache) {
+      return Promise.all(OFFICER_URLS.map(function (url) {
+        return cache.match(url).then(Boolean);
+      }));
+    }).then(function (have) {
+      var done = have.filter(Boolean).length;
+      var formDone = have.slice(0, STAGES[0].length).every(Boolean);
+      return {
+        form: formDone, ready: done === have.length, failed: Boolean(failed),
+        percent: Math.floor(100 * done / have.length),
+      };
+    });
+  }
+
+  function announce(state) {
+    if (root.JBM.messages) { root.JBM.messages.post({ type: "offline-ready", state: state }); }
+    return state;
+  }
+
+  function fetchStage(cache, urls) {
+    return Promise.all(urls.map(function (url) {
+      return cache.match(url).then(function (hit) {
+        if (hit) { return true; }
+        return fetchInto(cache, url).then(function () {
+          return officerState().then(announce).then(function () { return true; });
+        }, function () { return false; });
+      });
+    })).then(function (results) { return results.every(Boolean); });
+  }
+
+  // Fetches what is missing, stage by stage; resolves with the final state.
+  function prepareOfficer() {
+    if (preparing) { return preparing; }
+    preparing = officerState().then(announce).then(function (state) {
+      if (state.ready) { return state; }
+      return caches.open(OFFICER).then(function (cache) {
+        return fetchStage(cache, STAGES[0]).then(function (ok) {
+          return ok ? fetchStage(cache, STAGES[1]) : false;
         });
-      }));
-    });
+      }).then(function (ok) { return officerState(!ok).then(announce); });
+    }).then(function (state) { preparing = null; return state; },
+      function (error) { preparing = null; throw error; });
+    return preparing;
   }
 
-  // At logout: drop the cached officer pages (their header names the officer). Only the
-  // shell cache's pages go; static files, reference data and the IndexedDB outbox stay.
-  // refreshPages() fetches them again after the next login.
+  // At logout: drop the cached officer pages (their header names the officer). Static
+  // files, reference data and the IndexedDB outbox stay; the next officer page after login
+  // fetches the pages again (prepareOfficer: the shell is then no longer complete).
   function forgetPages() {
-    return caches.open(SHELL).then(function (cache) {
-      return Promise.all(JBM_SHELL_PAGES.filter(function (url) {
+    return caches.open(OFFICER).then(function (cache) {
+      return Promise.all(STAGES[0].filter(function (url) {
         return url.indexOf("/petugas/") === 0;
       }).map(function (url) { return cache.delete(url, { ignoreSearch: true }); }));
     });
   }
 
+  // -- housekeeping and access ------------------------------------------------------------
   function cleanup() {
     return caches.keys().then(function (names) {
       return Promise.all(names.filter(function (name) {
@@ -75,18 +132,22 @@
   }
 
   function match(request, options) {
-    return caches.open(SHELL).then(function (cache) { return cache.match(request, options); });
+    return caches.open(SHELL).then(function (cache) { return cache.match(request, options); })
+      .then(function (hit) {
+        return hit || caches.open(OFFICER).then(function (cache) { return cache.match(request, options); });
+      });
   }
 
   function put(request, response) {
     if (!storable(response)) { discard(response); return Promise.resolve(); }
-    return caches.open(SHELL).then(function (cache) { return cache.put(request, response); });
+    var url = typeof request === "string" ? request : request.url;
+    return cacheFor(url).then(function (cache) { return cache.put(request, response); });
   }
 
   root.JBM = root.JBM || {};
   root.JBM.cache = {
-    SHELL: SHELL, precache: precache, refreshPages: refreshPages, forgetPages: forgetPages,
-    cleanup: cleanup,
-    match: match, put: put, storable: storable, discard: discard,
+    SHELL: SHELL, OFFICER: OFFICER, precache: precache, prepareOfficer: prepareOfficer,
+    officerState: officerState, forgetPages: forgetPages, cleanup: cleanup, match: match,
+    put: put, storable: storable, discard: discard,
   };
 })(self);

@@ -3,7 +3,9 @@
 //
 // An item: {id (the client uuid = Idempotency-Key), state, body (the form fields),
 // business_name, created_at, updated_at, attempts, last_error, errors, message,
-// tracking_code, status, sent_at, schema}.
+// proposed_code, tracking_code, status, sent_at, schema}.
+// proposed_code: the tracking code the phone minted for the receipt it showed at once
+// (static/js/receipt.js); tracking_code: the server's final code (the same, unless taken).
 // States: queued -> sending -> sent; needs_fix (server said 409/422), auth (server said 401).
 // An item's personal data (body) is deleted as soon as the server has acknowledged it; the
 // record then keeps only its id, business name, tracking code and status, for 7 days.
@@ -98,8 +100,9 @@
       .then(function () { return box.value; });
   }
 
-  // Save a new or corrected application: queued, to be sent under its own id.
-  function save(id, body) {
+  // Save a new or corrected application: queued, to be sent under its own id. A correction
+  // keeps the code first proposed: the citizen already holds that receipt.
+  function save(id, body, proposedCode) {
     return run("readwrite", function (store) {
       var request = store.get(id);
       request.onsuccess = function () {
@@ -110,6 +113,7 @@
           id: id, state: "queued", body: body, business_name: body.business_name || "",
           created_at: old ? old.created_at : time, updated_at: time,
           attempts: old ? old.attempts : 0, last_error: null, errors: null, message: null,
+          proposed_code: (old && old.proposed_code) || proposedCode || null,
           tracking_code: null, status: null, sent_at: null, schema: DB_VERSION,
         });
       };
@@ -146,6 +150,7 @@
       return {
         id: item.id, state: "sent", business_name: item.business_name,
         created_at: item.created_at, sent_at: now(), attempts: item.attempts,
+        proposed_code: item.proposed_code || null,
         tracking_code: answer.tracking_code, status: answer.status,
         status_label: answer.status_label, message: answer.message || null, schema: DB_VERSION,
       };
@@ -211,7 +216,10 @@
       return {
         format: "jbm-outbox", version: 1, exported_at: now(),
         items: items.filter(function (i) { return i.state !== "sent"; })
-          .map(function (i) { return { id: i.id, body: i.body, created_at: i.created_at, state: i.state }; }),
+          .map(function (i) {
+            var body = i.proposed_code ? Object.assign({}, i.body, { tracking_code: i.proposed_code }) : i.body;
+            return { id: i.id, body: body, created_at: i.created_at, state: i.state };
+          }),
       };
     });
   }

@@ -6,6 +6,11 @@
 //   409/422/400 -> needs_fix (the officer corrects it; it is resent under the same id)
 //   5xx, network error, timeout -> stays queued, tried again later
 //   401 for the request -> every item waits as "auth" until the officer logs in again
+//
+// Requests carry the phone's device credential (`Authorization: Device <token>`, see
+// docs/api.md) when it has one, so a session that ended offline does not hold the queue
+// back. The credential lives in its own IndexedDB database (never a URL, cookie or
+// localStorage), apart from the outbox's schema.
 (function (root) {
   "use strict";
 
@@ -14,6 +19,64 @@
   var PROBE_TIMEOUT_MS = 4000;
   var SENDABLE = ["queued", "sending", "auth"];
   var MSG_OFFLINE = "Tidak ada sinyal ke server";
+
+  // -- the device credential: {token, expires_at} under "current"; "pending" after a login --
+  var device = (function () {
+    var opening = null;
+    function open() {
+      if (opening) { return opening; }
+      opening = new Promise(function (resolve, reject) {
+        var request = indexedDB.open("jbm-device", 1);
+        request.onupgradeneeded = function () { request.result.createObjectStore("credential"); };
+        request.onsuccess = function () {
+          var db = request.result;
+          db.onversionchange = function () { db.close(); opening = null; };
+          resolve(db);
+        };
+        request.onerror = function () { opening = null; reject(request.error); };
+      });
+      return opening;
+    }
+    function run(mode, fn) {
+      return open().then(function (db) {
+        return new Promise(function (resolve, reject) {
+          var tx = db.transaction("credential", mode);
+          var box = {};
+          tx.oncomplete = function () { resolve(box.value); };
+          tx.onerror = function () { reject(tx.error); };
+          fn(tx.objectStore("credential"), box);
+        });
+      });
+    }
+    function read(key) {
+      return run("readonly", function (store, box) {
+        store.get(key).onsuccess = function (event) { box.value = event.target.result; };
+      });
+    }
+    function write(key, value) {
+      return run("readwrite", function (store) {
+        if (value === null) { store.delete(key); } else { store.put(value, key); }
+      });
+    }
+    return {
+      // The live credential, or null (an expired one is never sent).
+      get: function () {
+        return read("current").then(function (c) {
+          return c && c.expires_at > new Date().toISOString() ? c : null;
+        }).catch(function () { return null; });
+      },
+      set: function (credential) { return write("current", credential); },
+      clear: function () { return write("current", null); },
+      pending: function () { return read("pending").then(Boolean).catch(function () { return false; }); },
+      setPending: function (yes) { return write("pending", yes ? true : null); },
+      // The credential, removed from the phone (logout sends it to be revoked).
+      take: function () {
+        return read("current").then(function (c) {
+          return write("current", null).then(function () { return c ? c.token : null; });
+        }).catch(function () { return null; });
+      },
+    };
+  })();
 
   function outbox() { return root.JBM.outbox; }
   function messages() { return root.JBM.messages; }
@@ -33,12 +96,20 @@
     }).catch(function () { return false; });
   }
 
-  function sendBatch(items) {
-    var payload = JSON.stringify({ items: items.map(function (i) { return { id: i.id, body: i.body }; }) });
+  // The body the server gets: the form's fields plus the code the phone proposed for the
+  // receipt it showed (not a form field: the server keeps it when free, see docs/api.md).
+  function wireBody(item) {
+    return item.proposed_code ? Object.assign({}, item.body, { tracking_code: item.proposed_code }) : item.body;
+  }
+
+  function sendBatch(items, credential) {
+    var payload = JSON.stringify({ items: items.map(function (i) { return { id: i.id, body: wireBody(i) }; }) });
+    var headers = { "Content-Type": "application/json", "Accept": "application/json" };
+    if (credential) { headers.Authorization = "Device " + credential.token; }
     return withTimeout(REQUEST_TIMEOUT_MS, function (signal) {
       return fetch("/api/applications/batch", {
         method: "POST", body: payload, cache: "no-store", credentials: "same-origin", signal: signal,
-        headers: { "Content-Type": "application/json", "Accept": "application/json" },
+        headers: headers,
       });
     });
   }
@@ -69,7 +140,8 @@
       var items = all.filter(function (i) { return SENDABLE.indexOf(i.state) >= 0; });
       summary.total = items.length;
       if (!items.length) { return summary; }
-      return serverReachable().then(function (ok) {
+      var credential = null;
+      return device.get().then(function (c) { credential = c; return serverReachable(); }).then(function (ok) {
         if (!ok) {
           summary.stopped = "offline";
           return outbox().markState(items.map(function (i) { return i.id; }), "queued", MSG_OFFLINE)
@@ -82,7 +154,7 @@
           var chunk = items.slice(start, start + BATCH);
           var ids = chunk.map(function (i) { return i.id; });
           return outbox().markSending(ids)
-            .then(function () { return sendBatch(chunk); })
+            .then(function () { return sendBatch(chunk, credential); })
             .then(function (response) {
               if (response.status === 401) {
                 summary.stopped = "auth";
@@ -142,4 +214,5 @@
 
   root.JBM = root.JBM || {};
   root.JBM.replay = { replay: replay, serverReachable: serverReachable, BATCH: BATCH };
+  root.JBM.device = device;
 })(self);

@@ -34,8 +34,13 @@
     return new Promise(function (resolve) { setTimeout(function () { resolve(null); }, ms); });
   }
 
-  function offlinePage() {
-    return cache().match("/offline").then(function (hit) {
+  // Officers and citizens each have their own offline page (the officer's is cached only
+  // with the officer shell).
+  function offlinePage(url) {
+    var officer = url && url.pathname.indexOf("/petugas") === 0;
+    return (officer ? cache().match("/petugas/offline") : Promise.resolve(null)).then(function (hit) {
+      return hit || cache().match("/offline");
+    }).then(function (hit) {
       return hit || new Response("<h1>Tidak ada sinyal</h1>", { headers: { "Content-Type": "text/html; charset=utf-8" } });
     });
   }
@@ -55,14 +60,14 @@
       .then(function (response) {
         if (response) { return response; }
         return cached().then(function (hit) {
-          return hit || network.catch(function () { return offlinePage(); });
+          return hit || network.catch(function () { return offlinePage(url); });
         });
       });
   }
 
   // Pages with personal data: never cached; without network, the offline page.
   function networkOnlyPage(event) {
-    return fetch(event.request).catch(function () { return offlinePage(); });
+    return fetch(event.request).catch(function () { return offlinePage(new URL(event.request.url)); });
   }
 
   // Logout (a form POST to /keluar): once the server has ended the session, the cached

@@ -1,5 +1,5 @@
-// Joss Banget Mas service worker. The server prepends JBM_VERSION, JBM_PRECACHE and
-// JBM_SHELL_PAGES (app/pwa.py).
+// Joss Banget Mas service worker. The server prepends JBM_VERSION, JBM_PRECACHE (the
+// citizen shell), JBM_OFFICER_STAGES (the officer shell) and JBM_SHELL_PAGES (app/pwa.py).
 // This file only wires events; the work is in the modules it imports.
 /* global JBM_VERSION */
 importScripts(
@@ -40,7 +40,10 @@ self.addEventListener("message", function (event) {
   var data = event.data || {};
   if (data.type === "skip-waiting") { self.skipWaiting(); }
   if (data.type === "replay") { event.waitUntil(self.JBM.replay.replay(data.request)); }
-  if (data.type === "refresh-shell") { event.waitUntil(self.JBM.cache.refreshPages()); }
+  // An officer's page: keep the officer shell (reports progress as "offline-ready").
+  if (data.type === "officer-shell") {
+    event.waitUntil(self.JBM.cache.prepareOfficer().catch(function () { return null; }));
+  }
   if (data.type === "version" && event.source) {
     event.source.postMessage({ type: "version", version: JBM_VERSION });
   }

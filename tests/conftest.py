@@ -7,11 +7,37 @@ import httpx
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from tests.support import ServerProcess, officer_client
+from tests.support import OSS_MODE, OSS_MODES, ServerProcess, officer_client
 
 # No per-example deadline: a busy 2-core CI machine makes timing-based failures noise.
 hypothesis_settings.register_profile("jbm", deadline=None)
 hypothesis_settings.load_profile("jbm")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "oss_mode(mode, reason): runs only in that OSS mode's pass (JBM_TEST_OSS_MODE)",
+    )
+
+
+def pytest_report_header() -> str:
+    return f"OSS mode of the test servers: {OSS_MODE} (JBM_TEST_OSS_MODE)"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test marked for the other OSS mode is skipped, saying why and where it runs."""
+    for item in items:
+        marker = item.get_closest_marker("oss_mode")
+        if marker is None:
+            continue
+        mode = marker.args[0]
+        assert mode in OSS_MODES, f"{item.nodeid}: unknown OSS mode {mode!r}"
+        reason = marker.kwargs.get("reason")
+        assert reason, f"{item.nodeid}: oss_mode needs a reason"
+        if mode != OSS_MODE:
+            item.add_marker(pytest.mark.skip(
+                reason=f"{mode} mode only ({reason}); runs with JBM_TEST_OSS_MODE={mode}"))
 
 
 @pytest.fixture(scope="session")

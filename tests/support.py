@@ -21,6 +21,14 @@ ROOT = Path(__file__).resolve().parent.parent
 OFFICER = ("petugas", "petugas-blitar")
 ADMIN = ("admin", "admin-blitar")
 
+# The OSS mode every test server runs in unless a test pins its own: `make test` runs the
+# integration suite once per mode (JBM_TEST_OSS_MODE=simulator|assisted). Tests that only
+# make sense in one mode carry ``@pytest.mark.oss_mode(MODE, reason=...)`` (tests/conftest.py).
+OSS_MODES = ("simulator", "assisted")
+OSS_MODE = os.environ.get("JBM_TEST_OSS_MODE", "simulator")
+if OSS_MODE not in OSS_MODES:
+    raise RuntimeError(f"JBM_TEST_OSS_MODE must be one of {OSS_MODES}, not {OSS_MODE!r}")
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -92,6 +100,7 @@ class ServerProcess(ChildProcess):
             "JBM_DATA_DIR": str(data_dir),
             "JBM_PORT": str(self.port),
             "JBM_HOST": "127.0.0.1",
+            "JBM_OSS_MODE": OSS_MODE,
             # Tests of intake look at applications as captured; the OSS tests
             # (tests/integration/test_oss_*.py) turn the forwarder on.
             "JBM_OSS_FORWARDER": "0",
@@ -127,6 +136,13 @@ class ServerProcess(ChildProcess):
 
     def log_text(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+
+# Test-only settings for servers that send to the local push service (tests/pushservice.py),
+# which listens on http://127.0.0.1: production accepts only the push services' hosts, over
+# https, at public addresses (docs/notify.md).
+LOCAL_PUSH_ENV = {"JBM_PUSH_ALLOW_HTTP": "1", "JBM_PUSH_ALLOWED_HOSTS": "127.0.0.1",
+                  "JBM_PUSH_ALLOW_PRIVATE": "1"}
 
 
 # A run of exactly 16 digits: what a full NIK looks like. Search it in rendered text only

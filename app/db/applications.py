@@ -59,6 +59,7 @@ class NewApplication:
     created_at: str
     created_day: str
     send_to_oss: bool
+    referrals: tuple[str, ...] = ()  # codes of partner services asked for
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +91,7 @@ def insert_batch(conn: sqlite3.Connection, items: Sequence[NewApplication]) -> l
 
     next_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM applications").fetchone()[0]
     apps, history, outbox, outcomes = [], [], [], []
+    referrals: list[tuple[int, str, str, str]] = []
     for item in items:
         seen = known.get(item.client_id)
         if seen is not None:
@@ -107,13 +109,35 @@ def insert_batch(conn: sqlite3.Connection, items: Sequence[NewApplication]) -> l
         history.append((app_id, item.status, item.actor, item.status_reason, item.created_at))
         if item.send_to_oss:
             outbox.append((app_id, item.created_at, item.created_at))
+        referrals.extend((app_id, item.created_at, item.created_at, code)
+                         for code in item.referrals)
         outcomes.append(InsertOutcome("created", item.response_json, item.tracking_code))
 
     _insert_rows(conn, _INSERT_APPLICATION, apps)
     _insert_rows(conn, _INSERT_HISTORY, history)
     _insert_rows(conn, _INSERT_EVENT, [(h[0], h[1], h[4]) for h in history])
     _insert_rows(conn, _INSERT_OUTBOX, outbox)
+    if referrals:
+        conn.executemany(
+            "INSERT INTO referrals (application_id, service_id, created_at, updated_at)"
+            " SELECT ?, id, ?, ? FROM agency_services WHERE code = ?",
+            referrals,
+        )
     return outcomes
+
+
+def taken_codes(conn: sqlite3.Connection, codes: Sequence[str]) -> set[str]:
+    """Which of these tracking codes already belong to an application."""
+    found: set[str] = set()
+    unique = list(set(codes))
+    for start in range(0, len(unique), _CHUNK):
+        chunk = unique[start : start + _CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        found.update(row[0] for row in conn.execute(
+            f"SELECT tracking_code FROM applications WHERE tracking_code IN ({marks})",  # noqa: S608
+            chunk,
+        ))
+    return found
 
 
 class TransitionError(Exception):
@@ -155,6 +179,30 @@ def change_status(
         (application_id, status, now),
     )
     return before
+
+
+def services_by_agency(conn: sqlite3.Connection) -> list[tuple[str, list[sqlite3.Row]]]:
+    """The active partner services grouped by agency, in the order the form shows them."""
+    groups: dict[str, list[sqlite3.Row]] = {}
+    for row in conn.execute(
+        "SELECT s.code, s.name, a.short_name AS agency FROM agency_services s"
+        " JOIN agencies a ON a.id = s.agency_id WHERE s.active = 1 AND a.active = 1"
+        " ORDER BY s.position, s.id"
+    ):
+        groups.setdefault(row["agency"], []).append(row)
+    return list(groups.items())
+
+
+def service_codes(conn: sqlite3.Connection) -> list[str]:
+    """Codes of the partner services an application may ask for."""
+    return [row[0] for row in conn.execute("SELECT code FROM agency_services WHERE active = 1")]
+
+
+def existing_rounds(conn: sqlite3.Connection, ids: Sequence[int]) -> list[int]:
+    """Which of these round ids exist."""
+    marks = ", ".join("?" * len(ids))
+    return [row[0] for row in conn.execute(
+        f"SELECT id FROM rounds WHERE id IN ({marks})", list(ids))]  # noqa: S608
 
 
 def by_tracking_code(conn: sqlite3.Connection, code: str) -> sqlite3.Row | None:

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.db.applications import TransitionError, change_status
 from app.db.outbox import close_for_application
 from app.domain.nib_push import Candidate, Match, PushedNib, match_push
+from app.domain.status import Status
 
 ACTOR_PUSH = "OSS (receiveNIB)"
 
@@ -45,8 +47,23 @@ def close_outage(conn: sqlite3.Connection, ended_at: str) -> None:
     conn.execute("UPDATE oss_outages SET ended_at = ? WHERE ended_at IS NULL", (ended_at,))
 
 
+def note_outage_queue(conn: sqlite3.Connection) -> None:
+    """Keep the deepest queue (pending jobs) the open outage has seen; no-op without one."""
+    conn.execute(
+        "UPDATE oss_outages SET max_queue = max(coalesce(max_queue, 0),"
+        " (SELECT count(*) FROM outbox WHERE state = 'pending')) WHERE ended_at IS NULL"
+    )
+
+
 def breaker_row(conn: sqlite3.Connection) -> sqlite3.Row | None:
     return conn.execute("SELECT * FROM oss_breaker WHERE id = 1").fetchone()
+
+
+def ongoing_outage(conn: sqlite3.Connection) -> sqlite3.Row | None:
+    """The outage that has not ended (the breaker opened and no trial has succeeded yet)."""
+    return conn.execute(
+        "SELECT started_at FROM oss_outages WHERE ended_at IS NULL ORDER BY id DESC LIMIT 1"
+    ).fetchone()
 
 
 def outages(conn: sqlite3.Connection, limit: int = 20) -> list[sqlite3.Row]:
@@ -60,8 +77,34 @@ def outages(conn: sqlite3.Connection, limit: int = 20) -> list[sqlite3.Row]:
 # -- receiveNIB ------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class PushResult:
-    push_id: int
-    match: Match
+    push_id: int | None
+    match: Match | None  # None: refused, the NIB is recorded for another NIK
+    repeat: bool = False  # the same push (NIB and body) was stored before: nothing new
+
+
+def nib_taken(
+    conn: sqlite3.Connection, nib: str, niks: Sequence[str], application_id: int | None = None
+) -> bool:
+    """Whether ``nib`` is already recorded on an application (other than ``application_id``)
+    of a NIK that is not one of ``niks``: a NIB belongs to one NIK. The operator, the admin
+    and OSS's pushes are held to it alike (and the schema refuses it: migration 0008)."""
+    marks = ", ".join("?" * len(niks))
+    row = conn.execute(
+        f"SELECT 1 FROM applications WHERE nib = ? AND id IS NOT ?"  # noqa: S608
+        f" AND nik NOT IN ({marks}) LIMIT 1",
+        (nib, application_id, *niks),
+    ).fetchone()
+    return row is not None
+
+
+def _pushed_for_another_nik(conn: sqlite3.Connection, nib: str, niks: Sequence[str]) -> bool:
+    marks = ", ".join("?" * len(niks))
+    row = conn.execute(
+        f"SELECT 1 FROM oss_pushes WHERE nib = ? AND nik IS NOT NULL"  # noqa: S608
+        f" AND nik NOT IN ({marks}) LIMIT 1",
+        (nib, *niks),
+    ).fetchone()
+    return row is not None
 
 
 def _candidates(conn: sqlite3.Connection, niks: tuple[str, ...]) -> list[Candidate]:
@@ -82,7 +125,7 @@ def _candidates(conn: sqlite3.Connection, niks: tuple[str, ...]) -> list[Candida
 def _issue(conn: sqlite3.Connection, application_id: int, nib: str, actor: str, reason: str,
            now: str) -> None:
     """Issue an application whose NIB came from outside the forwarder; close its job/task."""
-    change_status(conn, application_id, "issued", actor, reason, now, nib)
+    change_status(conn, application_id, Status.ISSUED, actor, reason, now, nib)
     close_for_application(conn, application_id, now, reason)
     conn.execute(
         "UPDATE oss_tasks SET state = 'closed', finished_at = ?, nib = ?, reason = ?"
@@ -91,18 +134,44 @@ def _issue(conn: sqlite3.Connection, application_id: int, nib: str, actor: str, 
     )
 
 
+def _nik_of(conn: sqlite3.Connection, application_id: int) -> str:
+    return conn.execute("SELECT nik FROM applications WHERE id = ?",
+                        (application_id,)).fetchone()[0]
+
+
 def apply_push(
-    conn: sqlite3.Connection, pushed: PushedNib, payload_json: str, now: str
+    conn: sqlite3.Connection, pushed: PushedNib, payload_json: str, payload_sha256: str,
+    now: str,
 ) -> PushResult:
-    """Store a pushed NIB and, when it matches exactly one waiting application, issue it."""
+    """Store a pushed NIB and, when it matches exactly one waiting application, issue it.
+
+    The receiveNIB token covers only the NIB and the date, not the body, so a genuine push
+    replayed with another NIK passes it: a NIB already recorded (on an application or an
+    earlier push) for another NIK is refused and nothing is stored. The same push again
+    (same NIB, same body) is the push already stored, not a second row.
+    """
+    earlier = conn.execute(
+        "SELECT id, state, application_id, note FROM oss_pushes"
+        " WHERE nib = ? AND payload_sha256 = ?",
+        (pushed.nib, payload_sha256),
+    ).fetchone()
+    if earlier is not None:
+        return PushResult(earlier["id"], Match(earlier["state"], earlier["application_id"],
+                                               earlier["note"] or ""), repeat=True)
+    if pushed.niks and (nib_taken(conn, pushed.nib, pushed.niks)
+                        or _pushed_for_another_nik(conn, pushed.nib, pushed.niks)):
+        return PushResult(None, None)
     match = match_push(pushed, _candidates(conn, pushed.niks))
     if match.kind == "matched" and match.application_id is not None:
-        _issue(conn, match.application_id, pushed.nib, ACTOR_PUSH, match.note, now)
+        app_id = match.application_id
+        if nib_taken(conn, pushed.nib, (_nik_of(conn, app_id),), app_id):
+            return PushResult(None, None)
+        _issue(conn, app_id, pushed.nib, ACTOR_PUSH, match.note, now)
     cursor = conn.execute(
         "INSERT INTO oss_pushes (received_at, nib, nik, kbli_json, state, application_id, note,"
-        " payload_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        " payload_json, payload_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (now, pushed.nib, pushed.niks[0] if pushed.niks else None, json.dumps(pushed.kblis),
-         match.kind, match.application_id, match.note, payload_json),
+         match.kind, match.application_id, match.note, payload_json, payload_sha256),
     )
     return PushResult(int(cursor.lastrowid or 0), match)
 
@@ -124,17 +193,19 @@ def resolve_push(
     conn: sqlite3.Connection, push_id: int, tracking_code: str, actor: str, now: str
 ) -> str:
     """A person assigns an unmatched push to an application. Returns ok | no_push |
-    no_application | not_waiting."""
+    no_application | not_waiting | nib_taken (the NIB is on an application of another NIK)."""
     push = conn.execute(
         "SELECT id, nib, state FROM oss_pushes WHERE id = ?", (push_id,)
     ).fetchone()
     if push is None or push["state"] != "unmatched":
         return "no_push"
     app = conn.execute(
-        "SELECT id, status FROM applications WHERE tracking_code = ?", (tracking_code,)
+        "SELECT id, status, nik FROM applications WHERE tracking_code = ?", (tracking_code,)
     ).fetchone()
     if app is None:
         return "no_application"
+    if nib_taken(conn, push["nib"], (app["nik"],), app["id"]):
+        return "nib_taken"
     try:
         _issue(conn, app["id"], push["nib"], actor, "NIB dari OSS dicocokkan oleh admin", now)
     except TransitionError:
@@ -219,15 +290,10 @@ def finish_task(
     if isinstance(held, str):
         return held
     app_id = held["application_id"]
-    taken = conn.execute(
-        "SELECT 1 FROM applications WHERE nib = ? AND id != ?"
-        " AND nik != (SELECT nik FROM applications WHERE id = ?)",
-        (nib, app_id, app_id),
-    ).fetchone()
-    if taken is not None:
+    if nib_taken(conn, nib, (_nik_of(conn, app_id),), app_id):
         return "nib_taken"
     try:
-        change_status(conn, app_id, "issued", actor, reason, now, nib)
+        change_status(conn, app_id, Status.ISSUED, actor, reason, now, nib)
     except TransitionError:
         return "closed"
     conn.execute(
@@ -251,7 +317,7 @@ def reject_task(
     if isinstance(held, str):
         return held
     try:
-        change_status(conn, held["application_id"], "needs_fix", actor, reason, now)
+        change_status(conn, held["application_id"], Status.NEEDS_FIX, actor, reason, now)
     except TransitionError:
         return "closed"
     conn.execute(

@@ -7,9 +7,10 @@ import json
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from app.db.applications import change_status
+from app.domain.status import Status
 
 CONSUMER = "push"
 
@@ -28,11 +29,37 @@ class Job:
 
 # -- subscriptions ------------------------------------------------------------------------
 
+SubscribeOutcome = Literal["subscribed", "application_full", "client_full"]
+
+
 def subscribe(conn: sqlite3.Connection, endpoint: str, p256dh: str, auth: str,
-              user_id: int | None, application_id: int | None, now: str,
-              kecamatan: str | None = None) -> int:
+              user_id: int | None, application_id: int | None, now: str, client_key: str,
+              max_per_application: int, max_per_client: int, client_since: str,
+              kecamatan: str | None = None) -> SubscribeOutcome:
     """Store (or refresh the keys of) a subscription and link it to its owner: an officer,
-    an application, or a kecamatan's rounds (the public schedule)."""
+    an application, or a kecamatan's rounds (the public schedule, docs/schedule.md).
+
+    A new link is refused when its application already has ``max_per_application`` phones,
+    or when ``client_key`` made ``max_per_client`` links since ``client_since``. Renewing a
+    link that exists (new keys for the same endpoint) is always allowed.
+    """
+    # the one owner this link is for; the others stay NULL (never equal to anything)
+    owner = ((user_id, None, None) if user_id is not None
+             else (None, None, kecamatan) if kecamatan is not None
+             else (None, application_id, None))
+    existing = conn.execute(
+        "SELECT 1 FROM push_links l JOIN push_subscriptions s ON s.id = l.subscription_id"
+        " WHERE s.endpoint = ? AND (l.user_id = ? OR l.application_id = ? OR l.kecamatan = ?)",
+        (endpoint, *owner)).fetchone()
+    if existing is None:
+        if application_id is not None and user_id is None and conn.execute(
+                "SELECT count(*) FROM push_links WHERE application_id = ?",
+                (application_id,)).fetchone()[0] >= max_per_application:
+            return "application_full"
+        if conn.execute(
+                "SELECT count(*) FROM push_links WHERE client_key = ? AND created_at >= ?",
+                (client_key, client_since)).fetchone()[0] >= max_per_client:
+            return "client_full"
     conn.execute(
         "INSERT INTO push_subscriptions (endpoint, p256dh, auth, created_at)"
         " VALUES (?, ?, ?, ?) ON CONFLICT(endpoint) DO UPDATE SET"
@@ -44,17 +71,17 @@ def subscribe(conn: sqlite3.Connection, endpoint: str, p256dh: str, auth: str,
     ).fetchone()
     if user_id is not None:
         conn.execute(
-            "INSERT OR IGNORE INTO push_links (subscription_id, user_id, created_at)"
-            " VALUES (?, ?, ?)", (sub_id, user_id, now))
+            "INSERT OR IGNORE INTO push_links (subscription_id, user_id, created_at, client_key)"
+            " VALUES (?, ?, ?, ?)", (sub_id, user_id, now, client_key))
     elif kecamatan is not None:
         conn.execute(
-            "INSERT OR IGNORE INTO push_links (subscription_id, kecamatan, created_at)"
-            " VALUES (?, ?, ?)", (sub_id, kecamatan, now))
+            "INSERT OR IGNORE INTO push_links (subscription_id, kecamatan, created_at, client_key)"
+            " VALUES (?, ?, ?, ?)", (sub_id, kecamatan, now, client_key))
     else:
         conn.execute(
-            "INSERT OR IGNORE INTO push_links (subscription_id, application_id, created_at)"
-            " VALUES (?, ?, ?)", (sub_id, application_id, now))
-    return int(sub_id)
+            "INSERT OR IGNORE INTO push_links (subscription_id, application_id, created_at,"
+            " client_key) VALUES (?, ?, ?, ?)", (sub_id, application_id, now, client_key))
+    return "subscribed"
 
 
 def unsubscribe(conn: sqlite3.Connection, endpoint: str, user_id: int | None,
@@ -262,7 +289,7 @@ def record_whatsapp_handoff(conn: sqlite3.Connection, application_id: int, actor
                             now: str) -> str:
     """issued -> notified (history row and status event via change_status) plus the hand-off
     record, in one transaction. Returns the status the application had."""
-    before = change_status(conn, application_id, "notified", actor, WHATSAPP_REASON, now)
+    before = change_status(conn, application_id, Status.NOTIFIED, actor, WHATSAPP_REASON, now)
     conn.execute("INSERT INTO whatsapp_handoffs (application_id, actor, at) VALUES (?, ?, ?)",
                  (application_id, actor, now))
     return before

@@ -10,6 +10,11 @@ from typing import Any
 
 from app.domain.schedule import Announced
 
+# push_jobs.event_id namespaces (the queue's UNIQUE (subscription, event) keeps each message
+# once): status events are positive, round history messages to officers are -history id
+# (app/db/rounds.py), the schedule's notices are -(2**40 + notice id): never the same.
+NOTICE_EVENTS = 1 << 40
+
 
 def watched(conn: sqlite3.Connection, now: str) -> list[sqlite3.Row]:
     """Published or cancelled rounds that have not ended, with what was last announced."""
@@ -52,7 +57,8 @@ def add_notice(conn: sqlite3.Connection, round_id: int, kind: str, key: str, kec
         "INSERT OR IGNORE INTO push_jobs (subscription_id, event_id, payload, urgency,"
         " next_attempt_at, created_at)"
         " SELECT subscription_id, ?, ?, ?, ?, ? FROM push_links WHERE kecamatan = ?",
-        (-notice_id, json.dumps(payload, ensure_ascii=False), urgency, due_ts, now, kecamatan),
+        (-(NOTICE_EVENTS + notice_id), json.dumps(payload, ensure_ascii=False), urgency,
+         due_ts, now, kecamatan),
     ).rowcount
     conn.execute("UPDATE round_notices SET recipients = ? WHERE id = ?", (made, notice_id))
     return made

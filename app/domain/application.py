@@ -25,6 +25,7 @@ from app.domain.scale import MSG_DECIMAL, MSG_FORMAT, Scale, parse_rupiah, scale
 MAX_FIELD_KBLI = 2  # more KBLI codes than this: served at the office, not in the field
 MAX_KBLI_CODES = 20  # a sanity limit on one request
 MAX_WORKERS = 10_000
+MAX_REFERRALS = 12
 
 @dataclass(frozen=True, slots=True)
 class Field:
@@ -62,11 +63,6 @@ FIELDS: tuple[Field, ...] = (
           inputmode="numeric",
           help="15 angka, atau NIK bagi yang sudah memakai NPWP 16 digit."),
     Field("business_name", "Nama usaha", "nama usaha", "business_name"),
-    Field("kecamatan", "Kecamatan", "kecamatan", "kecamatan", kind="region", max_length=13),
-    Field("desa", "Desa / kelurahan", "desa", "desa", kind="region", max_length=13),
-    Field("rt", "RT", "RT", "rt", max_length=3, inputmode="numeric"),
-    Field("rw", "RW", "RW", "rw", max_length=3, inputmode="numeric"),
-    Field("street", "Jalan / dusun / patokan", "alamat", "street", max_length=200),
     Field("kbli", "Kegiatan usaha (KBLI)", "KBLI", "kbli_json", kind="codes", max_length=60,
           inputmode="numeric", placeholder="contoh: 56102",
           help="Kode 5 angka; lebih dari satu dipisah koma. Cari dengan kata sehari-hari."),
@@ -77,6 +73,15 @@ FIELDS: tuple[Field, ...] = (
           max_length=5, required=False, inputmode="numeric"),
     Field("workers_female", "Tenaga kerja perempuan", "tenaga kerja perempuan",
           "workers_female", max_length=5, required=False, inputmode="numeric"),
+    Field("kecamatan", "Kecamatan", "kecamatan", "kecamatan", kind="region", max_length=13),
+    Field("desa", "Desa / kelurahan", "desa", "desa", kind="region", max_length=13),
+    Field("rt", "RT", "RT", "rt", max_length=3, inputmode="numeric"),
+    Field("rw", "RW", "RW", "rw", max_length=3, inputmode="numeric"),
+    Field("street", "Jalan / dusun / patokan", "alamat", "street", max_length=200),
+    Field("referrals", "Layanan instansi mitra yang diminta", "layanan mitra", None,
+          kind="services", max_length=400, required=False),
+    Field("round_id", "Sesi layanan keliling", "sesi layanan", "round_id", kind="round",
+          max_length=10, required=False),
 )
 FIELD: Mapping[str, Field] = {field.name: field for field in FIELDS}
 FIELD_NAMES: tuple[str, ...] = tuple(field.name for field in FIELDS)
@@ -136,6 +141,8 @@ MSG_DESA_MISMATCH = (
     "lalu pilih desanya."
 )
 
+MSG_REFERRAL = "Layanan instansi mitra tidak dikenali. Pilih layanan dari daftar."
+MSG_ROUND = "Sesi layanan tidak dikenali. Pilih sesi dari daftar, atau kosongkan."
 MSG_KBLI_EMPTY = "Pilih minimal satu kegiatan usaha (kode KBLI)."
 MSG_KBLI_TOO_MANY = (
     f"Paling banyak {MAX_KBLI_CODES} kode KBLI dalam satu permohonan. Hapus kode yang tidak perlu."
@@ -186,11 +193,13 @@ class ApplicationInput:
     workers_male: int
     workers_female: int
     scale: Scale
+    round_id: int | None = None  # the round (sesi layanan) it was taken at, if any
+    referrals: tuple[str, ...] = ()  # codes of partner services the applicant asks for
 
     def canonical(self) -> dict[str, Any]:
         """A JSON-serialisable dict with sorted keys: hash ``json.dumps(...)`` of it to tell
         whether two requests carry the same application."""
-        return {  # written in sorted key order (the hash's bytes depend on it)
+        data: dict[str, Any] = {  # in sorted key order (the hash's bytes depend on it)
             "birth_date": self.birth_date.isoformat(),
             "business_name": self.business_name,
             "capital": self.capital,
@@ -210,6 +219,14 @@ class ApplicationInput:
             "workers_female": self.workers_female,
             "workers_male": self.workers_male,
         }
+        # Only when set: the hash of an application without them stays what it always was.
+        if self.round_id is not None or self.referrals:
+            if self.round_id is not None:
+                data["round_id"] = self.round_id
+            if self.referrals:
+                data["referrals"] = list(self.referrals)
+            data = dict(sorted(data.items()))
+        return data
 
     @property
     def referral_reason(self) -> str | None:
@@ -404,6 +421,35 @@ def _workers(value: object, label: str) -> int:
     return number
 
 
+def _round(value: object, round_exists: Callable[[int], bool]) -> int | None:
+    """The round an application is taken at: empty, or the id of a known round."""
+    if value is None or value == "":
+        return None
+    text = _text(value)
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit() and len(text) <= 9) or not round_exists(int(text)):
+        raise FieldError(MSG_ROUND)
+    return int(text)
+
+
+def _referrals(value: object, service_exists: Callable[[str], bool]) -> tuple[str, ...]:
+    """Partner services asked for: ticked boxes (a list), or codes separated by commas."""
+    if value is None or value == "" or value == []:
+        return ()
+    items = value if isinstance(value, list | tuple) else [value]
+    codes: list[str] = []
+    for item in items:
+        if not isinstance(item, str):
+            raise FieldError(MSG_TYPE)
+        codes.extend(code for code in _KBLI_SPLIT.split(item.strip().lower()) if code)
+    codes = list(dict.fromkeys(codes))
+    if len(codes) > MAX_REFERRALS or not all(
+            len(code) <= 40 and service_exists(code) for code in codes):
+        raise FieldError(MSG_REFERRAL)
+    return tuple(codes)
+
+
 # --- the whole form ------------------------------------------------------------------------
 
 
@@ -413,6 +459,8 @@ def validate_application(
     kbli_exists: Callable[[str], bool],
     kecamatan_of_desa: Callable[[str], str | None],
     today: date,
+    round_exists: Callable[[int], bool] = lambda _round_id: False,
+    service_exists: Callable[[str], bool] = lambda _code: False,
 ) -> ApplicationInput | dict[str, str]:
     """Check every field; return the clean input, or {field: message} for ALL bad fields.
 
@@ -486,6 +534,16 @@ def validate_application(
         workers_female = _workers(get("workers_female"), "perempuan")
     except FieldError as error:
         errors["workers_female"] = error.message
+    round_id = None
+    try:
+        round_id = _round(get("round_id"), round_exists)
+    except FieldError as error:
+        errors["round_id"] = error.message
+    referrals: tuple[str, ...] = ()
+    try:
+        referrals = _referrals(get("referrals"), service_exists)
+    except FieldError as error:
+        errors["referrals"] = error.message
 
     if errors:
         return {field: errors[field] for field in FIELD_NAMES if field in errors}
@@ -512,6 +570,8 @@ def validate_application(
         workers_male=workers_male,
         workers_female=workers_female,
         scale=scale_for_capital(capital),
+        round_id=round_id,
+        referrals=referrals,
     )
 
 
@@ -566,6 +626,10 @@ def read_form(form: Mapping[str, Any]) -> dict[str, str]:
         value = form.get(field.name)
         if field.kind == "flag":
             values[field.name] = "on" if value else ""
+        elif field.kind == "services":  # ticked boxes: every value of the name
+            ticked = form.getall(field.name, []) if hasattr(form, "getall") else value or []
+            ticked = ticked if isinstance(ticked, list | tuple) else [ticked]
+            values[field.name] = ",".join(str(v) for v in ticked)[:MAX_FORM_VALUE]
         else:
             values[field.name] = str(value if value is not None else "")[:MAX_FORM_VALUE]
     return values
@@ -592,6 +656,8 @@ def form_values(row: Mapping[str, Any]) -> dict[str, str]:
     for field in FIELDS:
         if field.kind == "flag":  # the only flag: "no email" is an empty email column
             values[field.name] = "" if row["email"] else "on"
+        elif field.column is None:  # kept elsewhere (referrals): the caller adds it
+            values[field.name] = ""
         elif field.kind == "codes":
             values[field.name] = ", ".join(json.loads(row[field.column or ""]))
         else:

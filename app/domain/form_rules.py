@@ -18,7 +18,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from app.domain import email, nik, npwp, phone, scale
+from app.domain import email, nik, npwp, phone, scale, tracking
 from app.domain.application import (
     _APOSTROPHES,
     _DESA,
@@ -237,6 +237,12 @@ def form_rules() -> dict[str, Any]:
             "kbli_shown_chars": KBLI_SHOWN_CHARS,
             "workers": MAX_WORKERS,
             "rupiah": _exponent(scale.MAX_RUPIAH),
+        },
+        # The phone mints an offline application's tracking code (static/js/receipt.js)
+        # with the server's alphabet and check weights (app/domain/tracking.py).
+        "tracking": {
+            "alphabet": tracking.ALPHABET,
+            "weights": list(tracking.WEIGHTS),
         },
         "codes": {
             "provinces": sorted(nik.PROVINCE_CODES),

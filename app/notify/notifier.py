@@ -13,11 +13,14 @@ import contextlib
 import logging
 import random
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from app.clock import iso, now_iso
 from app.db import push as store
 from app.db.connection import Database
+from app.domain.backoff import full_jitter
 from app.notify.messages import CITIZEN_STATUSES, OFFICER_STATUSES, payload_for
 from app.notify.push import PushSender, SendResult, Subscription
 from app.settings import Settings
@@ -31,14 +34,19 @@ SWEEP_EVERY_S = 3600.0
 
 
 
+_RNG = random.Random()
+
+
 def backoff_s(attempt: int, base: float, cap: float) -> float:
-    """Full jitter: uniform(0, min(cap, base * 2**attempt)), at least 1/10 of base."""
-    return max(base / 10, random.uniform(0, min(cap, base * 2 ** min(attempt, 30))))
+    """Full jitter (app/domain/backoff.py), at least 1/10 of base."""
+    return max(base / 10, full_jitter(attempt, base, cap, _RNG))
 
 
 class Notifier:
-    def __init__(self, settings: Settings, db: Database, sender: PushSender) -> None:
+    def __init__(self, settings: Settings, db: Database, sender: PushSender,
+                 survey_path: Callable[[int], str] | None = None) -> None:
         self.settings = settings
+        self.survey_path = survey_path
         self.db = db
         self.sender = sender
         self._task: asyncio.Task[None] | None = None
@@ -73,12 +81,16 @@ class Notifier:
                 await asyncio.wait_for(self._wake.wait(), self.settings.push_poll_s)
             self._wake.clear()
 
+    def _payload(self, event: Any, status: str, audience: str
+                 ) -> tuple[dict[str, Any], str] | None:
+        return payload_for(event, status, audience, self.survey_path)
+
     async def run_once(self) -> dict[str, int]:
         """One round: fan out new events, deliver what is due, maybe sweep. Returns counts."""
         made = 0
         while await self.db.read(store.has_new_events):
             made += await self.db.write(store.fan_out, OFFICER_STATUSES, CITIZEN_STATUSES,
-                                        payload_for, now_iso(), time.time())
+                                        self._payload, now_iso(), time.time())
         sent = await self.deliver_due()
         if time.monotonic() - self._last_sweep > SWEEP_EVERY_S:
             self._last_sweep = time.monotonic()

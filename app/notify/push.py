@@ -19,6 +19,10 @@ from cryptography.hazmat.primitives import serialization
 from py_vapid import Vapid02
 from pywebpush import WebPusher
 
+from app.domain.backoff import parse_retry_after
+from app.domain.push_endpoint import EndpointPolicy, check_endpoint
+from app.notify.endpoints import EndpointRefused, PushSession
+
 KEY_FILE = "vapid_private.pem"
 CLAIMS_LIFETIME_S = 12 * 3600  # exp <= 24 h (RFC 8292); Home Assistant uses 12 h
 URGENCIES = ("very-low", "low", "normal", "high")
@@ -102,15 +106,19 @@ def origin(url: str) -> str:
 
 
 class PushSender:
-    """Encrypts (aes128gcm) and posts one message; fresh VAPID claims for every send."""
+    """Encrypts (aes128gcm) and posts one message; fresh VAPID claims for every send.
 
-    def __init__(self, keys: VapidKeys, subject: str, ttl_s: int,
+    Only to endpoints ``policy`` allows, connecting only to checked addresses and never
+    following a redirect (app/notify/endpoints.py)."""
+
+    def __init__(self, keys: VapidKeys, subject: str, ttl_s: int, policy: EndpointPolicy,
                  timeout: tuple[float, float] = (5.0, 15.0)) -> None:
         self.keys = keys
         self.subject = subject
         self.ttl_s = ttl_s
+        self.policy = policy
         self.timeout = timeout
-        self.session = requests.Session()  # one connection pool, as Home Assistant does
+        self.session = PushSession(policy)  # one connection pool, as Home Assistant does
 
     def vapid_headers(self, endpoint: str) -> dict[str, str]:
         # A new dict per send: pywebpush/py_vapid may write into the claims they are given.
@@ -119,12 +127,16 @@ class PushSender:
         return dict(self.keys.vapid.sign(claims))
 
     def send(self, sub: Subscription, payload: bytes, urgency: str = "normal") -> SendResult:
+        if check_endpoint(sub.endpoint, self.policy) is None:
+            return SendResult("gone", 0)  # stored before the rules, or the rules changed
         headers = self.vapid_headers(sub.endpoint)
         headers["Urgency"] = urgency if urgency in URGENCIES else "normal"
         try:
             response = WebPusher(sub.info(), requests_session=self.session).send(
                 payload, headers, ttl=self.ttl_s, content_encoding="aes128gcm",
                 timeout=self.timeout)
+        except EndpointRefused:
+            return SendResult("failed", 0)  # its name now resolves to a private address
         except requests.RequestException:
             return SendResult("retry", 0)
         status = int(response.status_code)
@@ -140,8 +152,4 @@ def encrypt_only(sub: Subscription, payload: bytes) -> bytes:
 
 
 def _retry_after(headers: object) -> float | None:
-    value = getattr(headers, "get", lambda _k: None)("retry-after")
-    try:
-        return max(0.0, float(value)) if value else None
-    except ValueError:
-        return None
+    return parse_retry_after(getattr(headers, "get", lambda _k: None)("retry-after"))

@@ -44,3 +44,29 @@ class LookupTokens:
         if int(parts[1]) < (now or time.time()):
             return None
         return int(parts[0])
+
+
+class SurveyTokens:
+    """The satisfaction survey's link: "application N may answer once". No expiry (one
+    response per application is kept by the table), no personal data: only the id and a
+    truncated HMAC, so the link fits a push message and a WhatsApp text."""
+
+    def __init__(self, secret: str) -> None:
+        self._key = hashlib.sha256(b"jbm-survey:" + secret.encode()).digest()
+
+    def _sign(self, body: str) -> str:
+        return _b64(hmac.new(self._key, body.encode(), hashlib.sha256).digest()[:16])
+
+    def issue(self, application_id: int) -> str:
+        return f"{application_id}.{self._sign(str(application_id))}"
+
+    def verify(self, token: str) -> int | None:
+        """The application id, or None for a forged or malformed token."""
+        if not isinstance(token, str) or len(token) > 64:
+            return None
+        head, _, sig = token.partition(".")
+        if not head.isascii() or not head.isdigit() or len(head) > 12:
+            return None
+        if not hmac.compare_digest(self._sign(head), sig):
+            return None
+        return int(head)

@@ -6,10 +6,11 @@ import re
 from urllib.parse import quote
 
 SETTING_KEY = "whatsapp_template"
-PLACEHOLDERS = ("{nib}", "{usaha}", "{tautan}")
+PLACEHOLDERS = ("{nib}", "{usaha}", "{tautan}", "{survei}")
 DEFAULT_TEMPLATE = (
     "Selamat, NIB untuk usaha {usaha} sudah terbit: {nib}. "
     "Status permohonan bisa dilihat di {tautan} . "
+    "Mohon bantu kami menjadi lebih baik dengan mengisi survei kepuasan singkat: {survei} . "
     "Terima kasih — DPMPTSP Kabupaten Blitar."
 )
 MAX_LENGTH = 1000
@@ -26,7 +27,7 @@ def validate_template(text: str) -> str | None:
     unknown = [m for m in _BRACES.findall(value) if m not in PLACEHOLDERS]
     if unknown:
         return (f"Tanda {unknown[0]} tidak dikenal. Gunakan hanya {{nib}}, {{usaha}}, "
-                "atau {tautan}.")
+                "{tautan}, atau {survei}.")
     if value.count("{") != value.count("}") or len(_BRACES.findall(value)) != value.count("{"):
         return "Tanda kurung kurawal { } tidak lengkap. Periksa kembali."
     if "{nib}" not in value:
@@ -34,10 +35,10 @@ def validate_template(text: str) -> str | None:
     return None
 
 
-def fill(template: str, nib: str, business_name: str, link: str) -> str:
+def fill(template: str, nib: str, business_name: str, link: str, survey_link: str = "") -> str:
     # Plain replacement, never str.format: a template must not reach Python attributes.
     return (template.replace("{nib}", nib).replace("{usaha}", business_name)
-            .replace("{tautan}", link))
+            .replace("{tautan}", link).replace("{survei}", survey_link))
 
 
 def wa_link(phone: str, message: str) -> str:

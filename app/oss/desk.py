@@ -95,4 +95,6 @@ class OperatorDesk:
             "no_application": "Kode pelacakan tidak ditemukan. Periksa lalu coba lagi.",
             "not_waiting": "Permohonan ini tidak sedang menunggu NIB, jadi tidak dapat "
                            "dicocokkan.",
+            "nib_taken": "NIB ini sudah tercatat pada permohonan dengan NIK lain, jadi tidak "
+                         "dapat dicocokkan ke permohonan ini.",
         }[result]

@@ -11,8 +11,9 @@ commit costs an fsync; each result under its own savepoint):
 
 - issued -> application ``issued`` with the NIB, job done;
 - rejected -> application ``needs_fix`` with OSS's reasons (after one attempt, no retry);
-- unavailable -> retried after ``uniform(0, min(cap, base * 2**n))`` (or OSS's Retry-After),
-  without a give-up; an ambiguous failure marks the job in doubt (look up, then create);
+- unavailable -> retried after ``uniform(0, min(cap, base * 2**n))`` (or OSS's Retry-After,
+  up to its cap), without a give-up; an ambiguous failure marks the job in doubt (look up,
+  then create); when OSS answers again after an outage, every held job is due at once;
 - handed off (assisted mode) -> an open operator task.
 
 While the breaker is open nothing is leased; after the reset timeout one job is leased as
@@ -42,7 +43,7 @@ from app.clock import iso, utc_now
 from app.db import oss as oss_store
 from app.db import outbox as store
 from app.db.connection import Database
-from app.oss.backoff import retry_delay
+from app.domain.backoff import retry_delay
 from app.oss.breaker import BreakerState, CircuitBreaker, Transition
 from app.oss.gateway import HandedOff, Issued, OssGateway, Rejected, Unavailable
 from app.oss.registration import build_registration
@@ -61,6 +62,7 @@ class ForwarderConfig:
     poll_s: float = 1.0
     backoff_base_s: float = 2.0
     backoff_cap_s: float = 600.0
+    retry_after_cap_s: float = 300.0
     breaker_failures: int = 5
     breaker_reset_s: float = 60.0
     slow_call_s: float | None = 10.0
@@ -265,10 +267,12 @@ class Forwarder:
             call = (store.record_task, job.id, job.application_id, self.worker, record, now)
         else:
             delay = retry_delay(job.attempts, self.config.backoff_base_s,
-                                self.config.backoff_cap_s, self._rng, outcome.retry_after)
+                                self.config.backoff_cap_s, self._rng, outcome.retry_after,
+                                self.config.retry_after_cap_s)
             call = (store.record_retry, job.id, job.application_id, self.worker, record,
                     iso(finished + timedelta(seconds=delay)), outcome.ambiguous, now)
         if ok and not self._outage_checked:
+            # our first good answer: an outage (and held jobs) a previous process left
             self._outage_checked = True
             call = (self._close_stale_outage, call)
         if not await self._commit(call):
@@ -288,6 +292,7 @@ class Forwarder:
 
     def _persist(self, conn: Any, transitions: list[tuple[Transition, datetime,
                                                           datetime | None]]) -> None:
+        oss_store.note_outage_queue(conn)  # before a closing transition ends the outage
         for t, at, first in transitions:
             oss_store.save_breaker(conn, t.after.value, iso(at), t.failures, self.worker,
                                    iso(utc_now()))
@@ -296,6 +301,7 @@ class Forwarder:
                                       f"{t.failures} kegagalan berturut-turut", self.worker)
             elif t.after is BreakerState.CLOSED:
                 oss_store.close_outage(conn, iso(at))
+                self._bring_forward(conn)
 
     # -- group commit: every result waiting is written in ONE transaction ---------------------
     async def _commit(self, call: tuple[Any, ...]) -> bool:
@@ -340,7 +346,15 @@ class Forwarder:
         applied = fn(conn, *args)
         if self.breaker.state is BreakerState.CLOSED:
             oss_store.close_outage(conn, iso(utc_now()))
+            self._bring_forward(conn)
         return bool(applied)
+
+    def _bring_forward(self, conn: Any) -> None:
+        """OSS answers again: jobs held by an outage go now, not when their wait runs out."""
+        moved = store.bring_forward(conn, iso(utc_now()))
+        if moved:
+            self.stats["brought_forward"] += moved
+            log.info("OSS is back: %d held jobs brought forward", moved)
 
     def _give_back(self, conn: Any, job_id: int, next_at: str, in_doubt: bool) -> bool:
         return store.release(conn, job_id, self.worker, next_at, in_doubt)
@@ -367,6 +381,7 @@ def forwarder_config(settings: Any) -> ForwarderConfig:
         poll_s=settings.oss_poll_s,
         backoff_base_s=settings.oss_backoff_base_s,
         backoff_cap_s=settings.oss_backoff_cap_s,
+        retry_after_cap_s=settings.oss_retry_after_cap_s,
         breaker_failures=settings.oss_breaker_failures,
         breaker_reset_s=settings.oss_breaker_reset_s,
         slow_call_s=settings.oss_slow_call_s or None,
@@ -390,6 +405,7 @@ def build_gateway(settings: Any) -> OssGateway:
         read_timeout_s=settings.oss_read_timeout_s,
         max_connections=settings.oss_concurrency,
         pacer=Pacer(settings.oss_rate_per_s, settings.oss_rate_burst),
+        retry_after_cap_s=settings.oss_retry_after_cap_s,
     )
 
 

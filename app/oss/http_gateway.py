@@ -31,12 +31,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 import time
 from typing import Any
 
 import httpx
 
-from app.oss.backoff import parse_retry_after
+from app.domain.backoff import parse_retry_after
 from app.oss.gateway import Issued, NibCheck, Outcome, Registration, Rejected, Unavailable
 from app.oss.pacing import Pacer
 from app.oss.pia import parse_nib
@@ -163,9 +164,11 @@ class HttpGateway:
         read_timeout_s: float = 30.0,
         max_connections: int = 8,
         pacer: Pacer | None = None,
+        retry_after_cap_s: float = math.inf,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self._retry_after_cap_s = retry_after_cap_s
         _quiet_httpx()
         # One client with ONE keep-alive connection per lane, lent to one request at a time,
         # instead of one pool of N: httpcore's pool re-scans every connection (and polls its
@@ -198,7 +201,8 @@ class HttpGateway:
         elapsed = time.monotonic() - started
         if response.status_code == 429:
             retry = parse_retry_after(response.headers.get("retry-after")) or 1.0
-            self._pacer.pause(retry)  # OSS asked everyone to slow down, not just this job
+            # OSS asked everyone to slow down, not just this job (for at most the cap)
+            self._pacer.pause(min(retry, self._retry_after_cap_s))
         return response, elapsed
 
     async def lookup(self, reference: str) -> tuple[Outcome | None, float]:

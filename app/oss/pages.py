@@ -14,9 +14,16 @@ from app.db import oss as oss_store
 from app.db import outbox as outbox_store
 from app.db.connection import Database
 from app.domain.nik import mask_nik
+from app.domain.status import WAITING_FOR_OSS, Status
 from app.oss.pia import NIB_STATUS
 from app.oss.registration import Section, operator_sections
-from app.oss.waiting import WaitView, describe, duration_text, reason_text
+from app.oss.waiting import (
+    WaitView,
+    citizen_outage_text,
+    describe,
+    duration_text,
+    reason_text,
+)
 from app.reference.regions import Regions
 from app.settings import Settings
 
@@ -56,18 +63,21 @@ class OssPages:
         self._forwarder_here = forwarder_here  # () -> bool
 
     # -- the officer ---------------------------------------------------------------------------
-    def _view_rows(self, conn: Any, application_id: int) -> tuple[Any, Any, Any, Any]:
+    def _view_rows(self, conn: Any, application_id: int
+                   ) -> tuple[Any, Any, Any, Any, Any]:
         return (outbox_store.job_for_application(conn, application_id),
                 outbox_store.attempts_for_application(conn, application_id),
                 oss_store.task_for_application(conn, application_id),
-                oss_store.breaker_row(conn))
+                oss_store.breaker_row(conn),
+                oss_store.ongoing_outage(conn))
 
     async def application_view(self, app: Mapping[str, Any]) -> dict[str, Any]:
-        job, attempts, task, breaker = await self._db.read(self._view_rows, app["id"])
+        job, attempts, task, breaker, outage = await self._db.read(self._view_rows, app["id"])
         wait: WaitView = describe(
             app["status"], job, breaker, task, utc_now(),
             reset_timeout_s=self.settings.oss_breaker_reset_s,
             long_wait_s=self.settings.oss_long_wait_s,
+            outage_started=outage["started_at"] if outage else None,
         )
         permit = json.loads(job["result_json"]) if job and job["result_json"] else None
         return {
@@ -78,8 +88,23 @@ class OssPages:
                          for a in attempts],
             "permit": permit,
             "nib_status": NIB_STATUS.get(permit.get("status_nib", "")) if permit else None,
-            "can_fix": app["status"] == "needs_fix",
+            "can_fix": app["status"] == Status.NEEDS_FIX,
         }
+
+    # -- the citizen ---------------------------------------------------------------------------
+    def _citizen_rows(self, conn: Any, application_id: int) -> tuple[Any, Any]:
+        return (outbox_store.job_for_application(conn, application_id),
+                oss_store.ongoing_outage(conn))
+
+    async def citizen_outage(self, app: Mapping[str, Any]) -> str | None:
+        """A plain line for the citizen's status page when the application waits because
+        OSS is down; None otherwise."""
+        if app["status"] not in WAITING_FOR_OSS:
+            return None
+        job, outage = await self._db.read(self._citizen_rows, app["id"])
+        if job is None or job["state"] != "pending" or outage is None:
+            return None
+        return citizen_outage_text(outage["started_at"], utc_now())
 
     # -- operator tasks (assisted mode) ------------------------------------------------------
     async def open_tasks(self) -> list[Any]:

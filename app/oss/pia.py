@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -24,6 +25,7 @@ MSG_NO_NIB = "Payload tidak menyertakan data NIB yang sah"
 MSG_BAD_BODY = "Format data JSON tidak valid"
 MSG_NOT_CONFIGURED = "Layanan receiveNIB belum dikonfigurasi"
 MSG_NIB_NOT_FOUND = "Data NIB tidak ditemukan"
+MSG_NIB_OTHER_NIK = "NIB ini sudah tercatat untuk NIK lain; data tidak disimpan"
 
 NIB_STATUS = {
     "01": "Aktif",
@@ -75,6 +77,13 @@ def token_valid(
         # no early exit: the time taken does not depend on which day matched
         ok |= hmac.compare_digest(given, pia_token(username, password, nib, day))
     return ok
+
+
+def payload_digest(data: object) -> str:
+    """SHA-256 of a pushed dataNIB as canonical JSON: the same push, however it is spaced or
+    ordered, has the same digest."""
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 # -- answers ---------------------------------------------------------------------------------

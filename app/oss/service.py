@@ -20,9 +20,11 @@ from app.oss.http_gateway import PiaClient
 from app.oss.pia import (
     MSG_BAD_BODY,
     MSG_BAD_TOKEN,
+    MSG_NIB_OTHER_NIK,
     MSG_NO_NIB,
     MSG_NOT_CONFIGURED,
     MSG_RECEIVED,
+    payload_digest,
     read_pushed_nib,
     receive_answer,
     token_valid,
@@ -82,8 +84,14 @@ class OssService:
             log.warning("receiveNIB refused: wrong token")
             return 401, receive_answer(False, MSG_BAD_TOKEN)
         result = await self._db.write(oss_store.apply_push, pushed,
-                                      json.dumps(data, ensure_ascii=False), iso(now))
-        log.info("receiveNIB push %s: %s", result.push_id, result.match.kind)
+                                      json.dumps(data, ensure_ascii=False),
+                                      payload_digest(data), iso(now))
+        if result.match is None:
+            # the token covers the NIB and the date only: a replay with another NIK
+            log.warning("receiveNIB refused: the NIB is recorded for another NIK")
+            return 409, receive_answer(False, MSG_NIB_OTHER_NIK)
+        log.info("receiveNIB push %s: %s%s", result.push_id, result.match.kind,
+                 " (repeated)" if result.repeat else "")
         return 200, receive_answer(True, MSG_RECEIVED)
 
     async def check_nib(self, nib: str) -> NibCheck | None:

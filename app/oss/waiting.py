@@ -1,7 +1,9 @@
 """Where an application is on its way to OSS, and why it waits, in words for the officer.
 
 Pure: the caller passes the application's status, its outbox job, the breaker row, its
-operator task (assisted mode) and the time. Times are shown in WIB.
+operator task (assisted mode), the start of an ongoing outage and the time. Times are shown
+in WIB. An application waiting because OSS is down says so, with the outage's start, whether
+or not it has been tried yet (while the breaker is open nothing new is sent).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from app.clock import WIB
+from app.domain.status import HOLDS_NIB, Status
 
 # Why an attempt failed (Unavailable.reason) in the officer's words.
 REASONS: dict[str, str] = {
@@ -80,17 +83,18 @@ def describe(
     *,
     reset_timeout_s: float,
     long_wait_s: float,
+    outage_started: str | None = None,
 ) -> WaitView:
-    if status in ("issued", "notified"):
+    if status in HOLDS_NIB:
         return WaitView("NIB sudah terbit.", tone="ok")
-    if status == "needs_fix":
+    if status == Status.NEEDS_FIX:
         return WaitView(
             "OSS menolak data ini. Perbaiki datanya, lalu kirim ulang.",
             tone="error",
         )
-    if status == "referred_office":
+    if status == Status.REFERRED_OFFICE:
         return WaitView("Dilayani di kantor DPMPTSP; tidak dikirim dari lapangan.", tone="ok")
-    if status == "cancelled":
+    if status == Status.CANCELLED:
         return WaitView("Permohonan dibatalkan; tidak dikirim ke OSS.", tone="ok")
     if job is None:
         return WaitView("Belum ada antrean pengiriman ke OSS untuk permohonan ini.")
@@ -101,7 +105,7 @@ def describe(
     note = f" Sudah menunggu {waited}; admin sudah diberi tanda." if flagged else None
 
     if job["state"] == "task":
-        if task is not None and task.get("claimed_by_name") and _active_claim(task, now):
+        if task is not None and task["claimed_by_name"] and _active_claim(task, now):
             head = f"Sedang dimasukkan ke portal OSS oleh {task['claimed_by_name']}."
         else:
             head = "Menunggu operator OSS di kantor memasukkan data ke portal OSS."
@@ -113,8 +117,16 @@ def describe(
     if lease_until is not None and lease_until > now:
         return WaitView("Sedang dikirim ke OSS.", note, flagged=flagged)
 
+    since = _parse(outage_started)
+    outage = f" sejak {clock_text(since, now)} WIB" if since is not None else ""
     attempts = int(job["attempts"] or 0)
     if attempts == 0 or job["last_outcome"] != "unavailable":
+        if since is not None:
+            return WaitView(
+                f"OSS sedang gangguan{outage}; permohonan ini menunggu dalam antrean.",
+                "Dikirim otomatis begitu OSS pulih; tidak perlu dikirim ulang." + (note or ""),
+                flagged=flagged,
+            )
         return WaitView("Dalam antrean pengiriman ke OSS.", note, flagged=flagged)
 
     retry_at = _parse(job["next_attempt_at"]) or now
@@ -127,12 +139,19 @@ def describe(
     if note:
         detail += note
     return WaitView(
-        f"OSS sedang gangguan — dicoba lagi {clock_text(retry_at, now)}",
+        f"OSS sedang gangguan{outage} — dicoba lagi {clock_text(retry_at, now)}",
         detail,
         flagged=flagged,
     )
 
 
+def citizen_outage_text(outage_started: str, now: datetime) -> str:
+    """The line on the citizen's status page while OSS is down and the application waits."""
+    since = clock_text(datetime.fromisoformat(outage_started), now)
+    return (f"OSS sedang gangguan sejak {since} WIB; permohonan Anda aman dalam antrean dan "
+            "akan dikirim otomatis.")
+
+
 def _active_claim(task: Mapping[str, Any], now: datetime) -> bool:
-    until = _parse(task.get("claim_until"))
+    until = _parse(task["claim_until"])
     return until is not None and until > now

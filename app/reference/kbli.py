@@ -582,19 +582,67 @@ class KbliCatalog:
         return " ".join(seen)
 
     def compact_json(self) -> bytes:
-        """Compact UTF-8 JSON of the whole catalog for offline search on the phone.
+        """Compact UTF-8 JSON of the catalog for the offline search on the phone.
 
-        ``{"v":1,"fields":["code","title","keywords"],"rows":[[code,title,keywords],...],
-        "synonyms":[[key,[codes...],[terms...]],...]}``. Rows are sorted by code; titles are
-        complete; ``keywords`` is the de-duplicated, folded description vocabulary.
+        ``{"v":2,"fields":["code","title","keywords"],"rows":[[code,title,keywords],...],
+        "synonyms":[[key,[codes...]],...]}``. Rows are sorted by code; titles are complete;
+        ``keywords`` is the folded description vocabulary (:meth:`keywords`) without the
+        words the phone's search could never match through them (:func:`phone_keywords`),
+        so the phone finds exactly what it found with the whole vocabulary. Synonyms carry
+        only their pinned codes: the phone's search does not read the KBLI terms.
         """
         payload = {
-            "v": 1,
+            "v": 2,
             "fields": ["code", "title", "keywords"],
-            "rows": [[e.code, e.title, self.keywords(e)] for e in self._entries],
+            "rows": [
+                [e.code, e.title, " ".join(phone_keywords(e.title, self.keywords(e).split()))]
+                for e in self._entries
+            ],
             "synonyms": [
-                [key, [self._entries[d].code for d in self._synonym_docs[key]], list(syn.terms)]
-                for key, syn in sorted(self._synonyms.items())
+                [key, [self._entries[d].code for d in self._synonym_docs[key]]]
+                for key in sorted(self._synonyms)
             ],
         }
         return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+# --------------------------------------------------------------------------------------------
+# What the phone's search (sw/offline-data.js) needs of a description
+# --------------------------------------------------------------------------------------------
+
+# sw/offline-data.js PREFIXES and stems(): a word and the word without one of these prefixes
+# (when more than two letters remain). Keep the two in step.
+PHONE_PREFIXES: tuple[str, ...] = (
+    "menge", "penge", "meng", "peng", "mem", "men", "pem", "pen", "per", "ter",
+    "ber", "me", "pe", "di", "ke",
+)  # fmt: skip
+_PHONE_SPLIT = re.compile(r"[^a-z0-9]+")
+
+
+def phone_forms(word: str) -> list[str]:
+    """The forms the phone matches a query word against (``stems`` in offline-data.js)."""
+    return [word] + [
+        word[len(p) :] for p in PHONE_PREFIXES if len(word) > len(p) + 2 and word.startswith(p)
+    ]
+
+
+def phone_keywords(title: str, keywords: list[str]) -> list[str]:
+    """``keywords`` without the words that never decide a phone search result.
+
+    On the phone a query word is looked up in the title first; only when no title word
+    matches does the first matching keyword (in order) give its score. A query word matches
+    a word when it is a prefix of one of its forms. So a keyword whose every form is a
+    prefix of a form of a title word or of an earlier keyword is never that first match,
+    and dropping it changes no result (tests/e2e/test_offline_ready.py compares the phone's
+    answers with and without it).
+    """
+    title_words = [w for w in _PHONE_SPLIT.split(title.lower()) if w] if title.isascii() else []
+    covered = [f for w in title_words for f in phone_forms(w)]
+    kept: list[str] = []
+    for word in keywords:
+        forms = phone_forms(word)
+        if all(any(c.startswith(f) for c in covered) for f in forms):
+            continue
+        kept.append(word)
+        covered.extend(forms)
+    return kept

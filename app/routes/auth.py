@@ -11,15 +11,18 @@ from litestar.datastructures import Cookie
 
 from app.clock import WIB, utc_now
 from app.db.users import User
+from app.domain.access import home_path
 from app.domain.throttle import retry_message
+from app.domain.users import ROLE_LABELS
 from app.routes.pages import render, safe_next, see_other
-from app.security import Actor, current_user, require_officer
+from app.security import Actor, current_user, require_login
 from app.services.accounts import Accounts, Refused
 from app.settings import Settings
 
 MSG_BAD_LOGIN = "Nama pengguna atau kata sandi salah. Periksa lalu coba lagi."
 MSG_EMPTY = "Isi nama pengguna dan kata sandi."
 NOTICE_PATH = "/masuk/pemberitahuan"
+ACCOUNT_PATH = "/akun"
 
 
 class AuthController(Controller):
@@ -27,9 +30,11 @@ class AuthController(Controller):
 
     @get("/masuk", name="login")
     async def login_page(self, request: Request[Any, Any, Any], next: str | None = None) -> Any:
-        if current_user(request) is not None:
-            return see_other(request, safe_next(next, "/petugas"))
-        return render(request, "auth/login.html", next=safe_next(next, "/petugas"), username="",
+        user = current_user(request)
+        if user is not None:
+            return see_other(request, safe_next(next, home_path(user.role)))
+        # No ``next``: the user's start page, by role, once we know who they are.
+        return render(request, "auth/login.html", next=safe_next(next, ""), username="",
                       show_queue=True)
 
     @post("/masuk")
@@ -38,7 +43,7 @@ class AuthController(Controller):
         form = await request.form()
         username = str(form.get("username", "")).strip()[:64]
         password = str(form.get("password", ""))[:256]
-        target = safe_next(str(form.get("next", "")), "/petugas")
+        target = safe_next(str(form.get("next", "")), "")
         if not username or not password:
             return render(request, "auth/login.html", 422, next=target, username=username,
                           error=MSG_EMPTY, show_queue=True)
@@ -53,6 +58,7 @@ class AuthController(Controller):
                           show_queue=True)
             page.headers["Retry-After"] = str(math.ceil(login.retry_after_s))
             return page
+        target = target or home_path(login.user.role)
         if login.notice:
             target = f"{NOTICE_PATH}?next={quote(target)}"
         response = see_other(request, target)
@@ -69,26 +75,37 @@ class AuthController(Controller):
         )
         return response
 
-    @get(NOTICE_PATH, guards=[require_officer])
+    @get(NOTICE_PATH, guards=[require_login])
     async def notice_page(self, request: Request[Any, Any, Any], accounts: Accounts,
                           user: User, next: str | None = None) -> Any:
-        target = safe_next(next, "/petugas")
+        target = safe_next(next, home_path(user.role))
         notices = await accounts.notices(user.id)
         if not notices:
             return see_other(request, target)
         return render(request, "auth/notice.html", notices=notices, next=target)
 
-    @post(NOTICE_PATH, guards=[require_officer])
+    @post(NOTICE_PATH, guards=[require_login])
     async def notice_seen(self, request: Request[Any, Any, Any], accounts: Accounts,
                           user: User) -> Any:
         form = await request.form()
         await accounts.dismiss_notices(user.id)
-        return see_other(request, safe_next(str(form.get("next", "")), "/petugas"))
+        return see_other(request, safe_next(str(form.get("next", "")), home_path(user.role)))
+
+    @get(ACCOUNT_PATH, name="akun", guards=[require_login])
+    async def account(self, request: Request[Any, Any, Any], user: User) -> Any:
+        """Who is logged in and which pages their role opens: the start page of roles
+        without staff pages (mitra, dpo) until later features give them theirs."""
+        page = render(request, "auth/account.html", role=ROLE_LABELS.get(user.role, user.role))
+        page.headers["Cache-Control"] = "no-store"  # names a person
+        return page
 
     @post("/keluar", name="logout")
     async def logout(self, request: Request[Any, Any, Any], accounts: Accounts, actor: Actor,
                      settings: Settings) -> Response[Any]:
-        await accounts.logout(request.cookies.get(settings.session_cookie), actor)
+        form = await request.form()
+        # The phone's device credential, sent along by static/js/app.js to be revoked.
+        device = str(form.get("device_token", "")) or None
+        await accounts.logout(request.cookies.get(settings.session_cookie), actor, device)
         response = see_other(request, "/masuk")
         # Same attributes as when set: a __Host- cookie is only replaced by a Secure one.
         response.set_cookie(

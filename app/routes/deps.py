@@ -23,9 +23,18 @@ from app.reference.kbli import KbliCatalog
 from app.reference.regions import Regions
 from app.security import Actor, actor_of, current_user
 from app.services.accounts import Accounts
+from app.services.complaints import ComplaintService
 from app.services.container import Services
+from app.services.exports import ExportJobs
+from app.services.honorarium import HonorService
 from app.services.intake import IntakeService
+from app.services.invitations import InvitationService
+from app.services.public_forms import PublicFormLimits
+from app.services.ratelimit import RateLimiter
+from app.services.rounds import RoundsService
 from app.services.schedule import ScheduleService
+from app.services.statistics import StatisticsService
+from app.services.surveys import SurveyService
 from app.settings import Settings
 
 
@@ -68,6 +77,18 @@ async def _kbli(services: Services) -> KbliCatalog:
     return services.kbli
 
 
+async def _status_limiter(services: Services) -> RateLimiter:
+    return services.status_limiter
+
+
+async def _code_limiter(services: Services) -> RateLimiter:
+    return services.code_limiter
+
+
+async def _subscribe_limiter(services: Services) -> RateLimiter:
+    return services.subscribe_limiter
+
+
 async def _notify(services: Services) -> NotifyService:
     return services.notify
 
@@ -84,6 +105,38 @@ async def _oss_desk(services: Services) -> OperatorDesk:
     return services.oss_desk
 
 
+async def _rounds(services: Services) -> RoundsService:
+    return services.rounds
+
+
+async def _honor(services: Services) -> HonorService:
+    return services.honor
+
+
+async def _invitations(services: Services) -> InvitationService:
+    return services.invitations
+
+
+async def _surveys(services: Services) -> SurveyService:
+    return services.surveys
+
+
+async def _complaints(services: Services) -> ComplaintService:
+    return services.complaints
+
+
+async def _form_limits(services: Services) -> PublicFormLimits:
+    return services.form_limits
+
+
+async def _statistics(services: Services) -> StatisticsService:
+    return services.statistics
+
+
+async def _exports(services: Services) -> ExportJobs:
+    return services.exports
+
+
 async def _schedule(services: Services) -> ScheduleService:
     return services.schedule
 
@@ -94,6 +147,10 @@ def dependencies() -> dict[str, Provide]:
         "settings": _settings, "db": _db,
         "intake": _intake, "regions": _regions, "kbli": _kbli, "notify": _notify,
         "oss": _oss, "oss_pages": _oss_pages, "oss_desk": _oss_desk,
-        "schedule": _schedule,
+        "status_limiter": _status_limiter, "code_limiter": _code_limiter,
+        "subscribe_limiter": _subscribe_limiter,
+        "rounds": _rounds, "honor": _honor, "invitations": _invitations,
+        "surveys": _surveys, "complaints": _complaints, "form_limits": _form_limits,
+        "statistics": _statistics, "exports": _exports, "schedule": _schedule,
     }
     return {name: Provide(fn) for name, fn in providers.items()}

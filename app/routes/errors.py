@@ -58,7 +58,9 @@ def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Respons
         error = extra.get("error") if isinstance(extra, dict) else None
         body = {"error": error or ERROR_CODES.get(status_code, "server_error"),
                 "message": message}
-        return Response(content=body, status_code=status_code, headers=BASE_HEADERS)
+        # an error's own headers (Retry-After on a 429) go along
+        headers = {**BASE_HEADERS, **(getattr(exc, "headers", None) or {})}
+        return Response(content=body, status_code=status_code, headers=headers)
     if status_code == 401:
         target = request.url.path
         response = see_other(request, f"/masuk?next={target}")

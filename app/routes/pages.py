@@ -9,15 +9,22 @@ from litestar.enums import MediaType
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
+from app.clock import WIB, utc_now
+from app.domain.access import home_path
+from app.domain.theme import THEMES, scheme
 from app.security import current_user
 
-THEMES = ("auto", "dark", "light")
-THEME_COOKIE = "jbm_theme"
+THEME_COOKIE = "jbm_theme"  # also set by static/js/app.js when the officer taps the switch
 
 
 def theme_of(request: Request[Any, Any, Any]) -> str:
     value = request.cookies.get(THEME_COOKIE, "auto")
     return value if value in THEMES else "auto"
+
+
+def scheme_now(theme: str) -> str:
+    """The colours to draw a page in now ("auto" follows the hour in WIB)."""
+    return scheme(theme, utc_now().astimezone(WIB))
 
 
 def is_htmx(request: Request[Any, Any, Any]) -> bool:
@@ -32,8 +39,11 @@ def render(
     status_code: int = 200,
     **context: Any,
 ) -> Template:
-    context.setdefault("user", current_user(request))
+    user = current_user(request)
+    context.setdefault("user", user)
+    context.setdefault("home", home_path(user.role) if user else "/")
     context.setdefault("theme", theme_of(request))
+    context.setdefault("scheme", scheme_now(context["theme"]))
     return Template(
         template_name=template,
         context=context,

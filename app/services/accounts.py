@@ -26,11 +26,14 @@ from datetime import UTC, datetime
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from app.clock import iso
 from app.db import audit as audit_store
+from app.db import devices as device_store
 from app.db import throttle as buckets
 from app.db import users as store
 from app.db.audit import Actor, AuditRow
 from app.db.connection import Database
+from app.db.devices import Device
 from app.db.users import Account, LoginNotice, User
 from app.domain.throttle import Bucket, Policy, client_key, record_failure, wait_s
 from app.domain.users import ROLE_LABELS, full_name_problem, role_problem, username_problem
@@ -73,6 +76,29 @@ def _key_hash(scope: str, value: str) -> str:
 
 def _iso(moment: float) -> str:
     return datetime.fromtimestamp(moment, UTC).isoformat(timespec="seconds")
+
+
+def _stamp(moment: float) -> str:
+    """Device credential times: UTC ISO-8601 to the millisecond (app.clock.iso)."""
+    return iso(datetime.fromtimestamp(moment, UTC))
+
+
+# A device credential is handed out only this soon after the login that made the session,
+# and one lives per session: a stolen session cookie cannot be stretched into a 14-day token.
+DEVICE_ISSUE_WINDOW_S = 600.0
+MSG_DEVICE_NOT_FRESH = "Kredensial perangkat hanya diberikan sesaat setelah masuk."
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceGrant:
+    token: str  # shown once, kept only in the phone's IndexedDB
+    expires_at: str
+
+
+def _end_devices(conn: sqlite3.Connection, user_id: int, why: str) -> str:
+    """Revoke the user's device credentials; a phrase for the audit detail."""
+    count = device_store.revoke_all(conn, user_id, _stamp(time.time()), why)
+    return f"; {count} kredensial perangkat dicabut" if count else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,8 +149,9 @@ def set_role_tx(
     if target.role == role:
         return None
     ended = store.set_role(conn, user_id, role, keep)
+    devices = _end_devices(conn, user_id, "role")
     audit.record(conn, actor, audit.USER_ROLE, "user", str(user_id),
-                 f"{target.role} → {role}; {ended} sesi diakhiri")
+                 f"{target.role} → {role}; {ended} sesi diakhiri{devices}")
     return None
 
 
@@ -135,8 +162,9 @@ def reset_password_tx(
     if target is None:
         return MSG_NO_USER
     ended = store.reset_password(conn, user_id, password_hash, keep)
+    devices = _end_devices(conn, user_id, "password")
     audit.record(conn, actor, audit.USER_PASSWORD, "user", str(user_id),
-                 f"{ended} sesi diakhiri")
+                 f"{ended} sesi diakhiri{devices}")
     return None
 
 
@@ -156,8 +184,9 @@ def set_active_tx(
     if active:
         audit.record(conn, actor, audit.USER_ENABLED, "user", str(user_id))
     else:
+        devices = _end_devices(conn, user_id, "disabled")
         audit.record(conn, actor, audit.USER_DISABLED, "user", str(user_id),
-                     f"{ended} sesi diakhiri")
+                     f"{ended} sesi diakhiri{devices}")
     return None
 
 
@@ -167,8 +196,9 @@ def revoke_sessions_tx(
     if store.get_account(conn, user_id, time.time()) is None:
         return MSG_NO_USER
     ended = store.delete_sessions(conn, user_id, keep)
+    devices = _end_devices(conn, user_id, "sessions")
     audit.record(conn, actor, audit.USER_SESSIONS_REVOKED, "user", str(user_id),
-                 f"{ended} sesi diakhiri")
+                 f"{ended} sesi diakhiri{devices}")
     return None
 
 
@@ -209,10 +239,12 @@ class Accounts:
     def __init__(
         self, db: Database, idle_s: int, absolute_s: int, account_policy: Policy,
         client_policy: Policy, clock: Callable[[], float] = time.time,
+        device_s: float = 14 * 86400.0,
     ) -> None:
         self._db = db
         self.idle_s = idle_s
         self.absolute_s = absolute_s
+        self.device_s = device_s
         self.account_policy = account_policy
         self.client_policy = client_policy
         self._clock = clock
@@ -331,17 +363,83 @@ class Accounts:
         self._cache[key] = (fetched, row)
         return row.user
 
-    async def logout(self, token: str | None, actor: Actor) -> None:
-        if token:
-            key = token_hash(token)
+    async def logout(self, token: str | None, actor: Actor, device_token: str | None = None
+                     ) -> None:
+        """End the session, and revoke the phone's device credential it sent along."""
+        key = token_hash(token) if token else None
+        device = token_hash(device_token) if device_token and len(device_token) <= 128 else None
+        if key is None and device is None:
+            return
+        if key:
             self._cache.pop(key, None)
 
-            def tx(conn: sqlite3.Connection) -> None:
+        def tx(conn: sqlite3.Connection) -> None:
+            if key:
                 store.delete_session(conn, key)
-                if actor.user_id is not None:
-                    audit.record(conn, actor, audit.LOGOUT, "user", str(actor.user_id))
+            revoked = device and device_store.revoke_token(
+                conn, device, _stamp(self._clock()), "logout")
+            if revoked:
+                audit.record(conn, actor, audit.DEVICE_REVOKED, "user", str(revoked[1]),
+                             f"kredensial perangkat #{revoked[0]}, saat keluar")
+            if key and actor.user_id is not None:
+                audit.record(conn, actor, audit.LOGOUT, "user", str(actor.user_id))
 
-            await self._db.write(tx)
+        await self._db.write(tx)
+
+    # -- Device credentials (docs/api.md) ----------------------------------------------------
+
+    async def issue_device(self, session_token: str | None, user: User,
+                           replaces: str | None, actor: Actor) -> DeviceGrant | str:
+        """A new device credential for the phone of a session just logged in, or why not.
+
+        Only within DEVICE_ISSUE_WINDOW_S of the login, and one live credential per session:
+        asking again (the first answer was lost to a navigation) revokes the earlier one.
+        ``replaces`` is the credential the phone held before (another login on it): revoked.
+        """
+        if not session_token:
+            return MSG_DEVICE_NOT_FRESH
+        session = token_hash(session_token)
+        now = self._clock()
+        row = await self._db.read(store.get_session, session)
+        if row is None or row.user.id != user.id or now - row.created_at > DEVICE_ISSUE_WINDOW_S:
+            return MSG_DEVICE_NOT_FRESH
+        token = secrets.token_urlsafe(32)
+        expires = _stamp(now + self.device_s)
+        old = token_hash(replaces) if replaces and len(replaces) <= 128 else None
+
+        def tx(conn: sqlite3.Connection) -> DeviceGrant:
+            device_store.revoke_for_session(conn, session, _stamp(now), "replaced")
+            if old:
+                device_store.revoke_token(conn, old, _stamp(now), "replaced")
+            device_id = device_store.insert(conn, token_hash(token), user.id, session,
+                                            _stamp(now), expires)
+            audit.record(conn, actor, audit.DEVICE_ISSUED, "user", str(user.id),
+                         f"kredensial perangkat #{device_id}, berlaku sampai {expires[:10]}")
+            return DeviceGrant(token, expires)
+
+        return await self._db.write(tx)
+
+    async def device_user(self, token: str) -> User | None:
+        """The officer a live device credential sends for (no cache: revocation is at once)."""
+        if not token or len(token) > 128:
+            return None
+        key = token_hash(token)
+        now = _stamp(self._clock())
+        user = await self._db.read(device_store.user_for, key, now)
+        if user is not None:
+            await self._db.write(device_store.touch, key, now)
+        return user
+
+    async def devices(self, user_id: int) -> list[Device]:
+        return await self._db.read(device_store.for_user, user_id)
+
+    async def revoke_device(self, actor: Actor, user_id: int, device_id: int) -> None:
+        def tx(conn: sqlite3.Connection) -> None:
+            if device_store.revoke_one(conn, user_id, device_id, _stamp(self._clock()), "admin"):
+                audit.record(conn, actor, audit.DEVICE_REVOKED, "user", str(user_id),
+                             f"kredensial perangkat #{device_id}, oleh admin")
+
+        await self._db.write(tx)
 
     def _forget_user(self, user_id: int) -> None:
         """Drop the user's cached sessions: the next request reads the database."""

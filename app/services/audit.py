@@ -6,7 +6,7 @@ From a route, one call::
 
 or, inside a transaction the route already runs (``db.write(fn, ...)``)::
 
-    audit.record(conn, actor, audit.NIK_VIEW, "application", code)
+    audit.record(conn, actor, audit.NIK_VIEW, "application", str(application_id))
 
 ``detail`` is read by admins: never put a NIK, phone number, name or password in it.
 """
@@ -30,12 +30,34 @@ USER_PASSWORD = "user.password"  # noqa: S105 - an action name
 USER_DISABLED = "user.disabled"
 USER_ENABLED = "user.enabled"
 USER_SESSIONS_REVOKED = "user.sessions_revoked"
+NIK_VIEW = "nik.view"  # a page showed an application's full NIK; target: the application id
 PDP_REQUEST = "pdp.request"
 PDP_STATUS = "pdp.status"
 PDP_EXPORT = "pdp.export"
 PDP_ERASURE = "pdp.erasure"
 PDP_ERASURE_REFUSED = "pdp.erasure_refused"
 RETENTION_RUN = "retention.run"
+ROUND_CREATED = "round.created"
+ROUND_CHANGED = "round.changed"
+ROUND_STATUS = "round.status"
+ROUND_DRAW = "round.draw"
+ROUND_SWAP = "round.swap"
+OFFICER_LEAVE = "officer.leave"
+OFFICER_SECTION = "officer.section"
+HONOR_YEAR = "honor.year"
+CAR_CHANGED = "car.changed"
+AGENCY_CHANGED = "agency.changed"
+INVITATION_RECEIVED = "invitation.received"
+INVITATION_ANSWERED = "invitation.answered"
+DEVICE_ISSUED = "device.issued"
+DEVICE_REVOKED = "device.revoked"
+COMPLAINT_ASSIGN = "complaint.assign"
+COMPLAINT_REPLY = "complaint.reply"
+COMPLAINT_CLOSE = "complaint.close"
+COMPLAINT_LAPOR = "complaint.lapor"
+IKM_EXPORT = "ikm.export"
+EXPORT_FULL_NIK = "export.full_nik"
+POTENTIAL_SAVED = "statistics.potential"
 
 # What the admin's filter offers, in Bahasa Indonesia. Colleagues adding actions add them here.
 ACTION_LABELS = {
@@ -49,12 +71,34 @@ ACTION_LABELS = {
     USER_DISABLED: "Pengguna dinonaktifkan",
     USER_ENABLED: "Pengguna diaktifkan",
     USER_SESSIONS_REVOKED: "Sesi dicabut",
+    NIK_VIEW: "NIK lengkap dilihat",
     PDP_REQUEST: "Permintaan subjek data dicatat",
     PDP_STATUS: "Status permintaan subjek data diubah",
     PDP_EXPORT: "Paket akses data diunduh",
     PDP_ERASURE: "Data permohonan dianonimkan",
     PDP_ERASURE_REFUSED: "Penghapusan data ditolak sistem",
     RETENTION_RUN: "Retensi data dijalankan",
+    ROUND_CREATED: "Sesi keliling dibuat",
+    ROUND_CHANGED: "Sesi keliling diubah",
+    ROUND_STATUS: "Status sesi keliling diubah",
+    ROUND_DRAW: "Petugas sesi diundi",
+    ROUND_SWAP: "Petugas sesi diganti",
+    OFFICER_LEAVE: "Cuti petugas diubah",
+    OFFICER_SECTION: "Seksi petugas diubah",
+    HONOR_YEAR: "Anggaran/tarif honorarium diubah",
+    CAR_CHANGED: "Mobil layanan diubah",
+    AGENCY_CHANGED: "Instansi mitra diubah",
+    INVITATION_RECEIVED: "Undangan layanan keliling masuk",
+    INVITATION_ANSWERED: "Undangan layanan keliling dijawab",
+    DEVICE_ISSUED: "Kredensial perangkat dibuat",
+    DEVICE_REVOKED: "Kredensial perangkat dicabut",
+    COMPLAINT_ASSIGN: "Saran/pengaduan ditugaskan",
+    COMPLAINT_REPLY: "Saran/pengaduan dijawab",
+    COMPLAINT_CLOSE: "Saran/pengaduan ditutup",
+    COMPLAINT_LAPOR: "Nomor SP4N-LAPOR! dicatat",
+    IKM_EXPORT: "Data survei kepuasan diunduh",
+    EXPORT_FULL_NIK: "Ekspor permohonan dengan NIK lengkap",
+    POTENTIAL_SAVED: "Potensi usaha per kecamatan diubah",
 }
 
 CLI_ROUTE = "python -m app"

@@ -15,9 +15,17 @@ from app.pwa import AppShell, build_shell
 from app.reference.kbli import KbliCatalog
 from app.reference.regions import Regions
 from app.services.accounts import Accounts
+from app.services.complaints import ComplaintService
+from app.services.exports import ExportJobs
+from app.services.honorarium import HonorService
 from app.services.intake import IntakeService
+from app.services.invitations import InvitationService
+from app.services.public_forms import PublicFormLimits
 from app.services.ratelimit import RateLimiter
+from app.services.rounds import RoundsService
 from app.services.schedule import ScheduleService
+from app.services.statistics import StatisticsService
+from app.services.surveys import SurveyService
 from app.settings import Settings
 from app.templating import asset_url_factory
 
@@ -30,12 +38,22 @@ class Services:
     intake: IntakeService
     kbli: KbliCatalog
     regions: Regions
-    status_limiter: RateLimiter
+    status_limiter: RateLimiter  # /cek per client
+    code_limiter: RateLimiter  # /cek failures per tracking code
+    subscribe_limiter: RateLimiter  # push subscribe calls per client
     oss: OssService
     oss_pages: OssPages
     oss_desk: OperatorDesk
     shell: AppShell
     notify: NotifyService
+    rounds: RoundsService
+    honor: HonorService
+    invitations: InvitationService
+    surveys: SurveyService
+    complaints: ComplaintService
+    form_limits: PublicFormLimits  # the public forms, per client per day
+    statistics: StatisticsService
+    exports: ExportJobs
     schedule: ScheduleService
 
     @classmethod
@@ -47,6 +65,8 @@ class Services:
         title = kbli_title(kbli)
         oss = OssService(settings, db, title)
         intake.on_requeued = oss.wake
+        notify = NotifyService(settings, db, settings.resolved_secret_key())
+        rounds = RoundsService(db, regions, kbli, notify)
         return cls(
             settings=settings,
             db=db,
@@ -54,12 +74,17 @@ class Services:
                 db, settings.session_idle_s, settings.session_absolute_s,
                 account_policy=_login_policy(settings, settings.login_account_failures),
                 client_policy=_login_policy(settings, settings.login_client_failures),
+                device_s=settings.device_credential_days * 86400.0,
             ),
             intake=intake,
             kbli=kbli,
             regions=regions,
-            # public status lookup: 20 tries per client per 10 minutes
-            status_limiter=RateLimiter(limit=20, window_s=600),
+            status_limiter=RateLimiter(settings.lookup_client_limit,
+                                       settings.lookup_client_window_s),
+            code_limiter=RateLimiter(settings.lookup_code_failures,
+                                     settings.lookup_code_window_s),
+            subscribe_limiter=RateLimiter(settings.push_subscribe_limit,
+                                          settings.push_subscribe_window_s),
             oss=oss,
             oss_pages=OssPages(settings, db, title, regions, lambda: oss.forwarder is not None),
             oss_desk=OperatorDesk(settings, db, oss),
@@ -67,7 +92,15 @@ class Services:
                 settings.static_dir, settings.sw_dir, settings.templates_dir,
                 asset_url_factory(settings.static_dir), settings.shell_salt,
             ),
-            notify=NotifyService(settings, db, settings.resolved_secret_key()),
+            notify=notify,
+            rounds=rounds,
+            honor=HonorService(settings, db),
+            invitations=InvitationService(db, rounds),
+            surveys=SurveyService(db, notify),
+            complaints=ComplaintService(db, settings.public_form_phone_limit),
+            form_limits=PublicFormLimits(settings.public_form_client_limit),
+            statistics=StatisticsService(db, regions),
+            exports=ExportJobs(settings.db_path, settings.data_dir, regions),
             schedule=ScheduleService(settings, db, regions),
         )
 

@@ -15,6 +15,7 @@ import json
 import logging
 import re
 import sqlite3
+import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -32,8 +33,9 @@ from app.domain.application import (
     to_columns,
     validate_application,
 )
+from app.domain.errors import FieldError
 from app.domain.status import LABELS, Status
-from app.domain.tracking import new_tracking_code
+from app.domain.tracking import new_tracking_code, normalize_tracking_code
 from app.reference.kbli import KbliCatalog
 from app.reference.regions import Regions
 
@@ -51,6 +53,7 @@ MSG_REFERRED = (
     "Dengan data ini usaha harus dilayani di kantor DPMPTSP (lebih dari dua KBLI atau skala "
     "di atas Kecil), jadi tidak dapat dikirim ulang dari sini."
 )
+SERVICES_TTL_S = 30.0  # an admin's change to the partner services is seen this soon
 MSG_NOT_NEEDS_FIX = "Permohonan ini tidak sedang menunggu perbaikan."
 
 
@@ -108,6 +111,7 @@ class _Pending:
     officer_id: int
     actor: str
     future: asyncio.Future[store.InsertOutcome]
+    proposed_code: str | None = None  # minted by the phone; kept when free (see api.md)
 
 
 _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -131,6 +135,22 @@ def parse_client_id(raw: object) -> str | None:
 # for the same bytes (tests/unit/test_intake_answer.py holds the formula fixed).
 _CANONICAL = json.JSONEncoder(separators=(",", ":"), check_circular=False)
 _ANSWER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
+
+
+def proposed_code(raw: Mapping[str, object]) -> str | None:
+    """The tracking code the phone minted for this application, when well-formed.
+
+    It travels in the body as ``tracking_code`` but is not a form field: it takes no part
+    in validation nor in the request hash, so a replay is judged on the application alone
+    and answered with the code that was finally stored.
+    """
+    value = raw.get("tracking_code")
+    if not isinstance(value, str) or len(value) > 16:
+        return None
+    try:
+        return normalize_tracking_code(value)
+    except FieldError:
+        return None
 
 
 def request_hash(data: ApplicationInput) -> str:
@@ -178,6 +198,9 @@ class IntakeService:
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self.on_requeued: Callable[[], None] = lambda: None  # the forwarder's wake-up
+        self._rounds: set[int] = set()  # ids of rounds known to exist
+        self._services: frozenset[str] = frozenset()  # codes of active partner services
+        self._services_read_at = -SERVICES_TTL_S
 
     # -- lifecycle -------------------------------------------------------------------
     def start(self) -> None:
@@ -197,7 +220,26 @@ class IntakeService:
             kbli_exists=self._kbli.exists,
             kecamatan_of_desa=self._regions.kecamatan_of_desa,
             today=self._today(),
+            round_exists=self._rounds.__contains__,
+            service_exists=self._services.__contains__,
         )
+
+    async def learn_references(self, raws: Sequence[object]) -> None:
+        """Make the rounds these items name known to ``validate`` (rounds are never deleted,
+        so a round once seen stays known): one read for the ids not seen yet."""
+        wanted = set()
+        for raw in raws:
+            value = raw.get("round_id") if isinstance(raw, Mapping) else None
+            text = str(value).strip() if isinstance(value, str | int) else ""
+            if text.isascii() and text.isdigit() and len(text) <= 9:
+                wanted.add(int(text))
+        wanted -= self._rounds
+        if wanted:
+            self._rounds.update(await self._db.read(store.existing_rounds, sorted(wanted)))
+        asked = any(isinstance(raw, Mapping) and raw.get("referrals") for raw in raws)
+        if asked and time.monotonic() - self._services_read_at > SERVICES_TTL_S:
+            self._services = frozenset(await self._db.read(store.service_codes))
+            self._services_read_at = time.monotonic()
 
     async def submit(
         self, officer_id: int, actor: str, client_id: object, raw: object
@@ -210,6 +252,7 @@ class IntakeService:
         loop = asyncio.get_running_loop()
         results: list[IntakeResult | None] = []
         waiting: list[tuple[int, _Pending]] = []
+        await self.learn_references([raw for _, raw in items])
         for index, (raw_id, raw) in enumerate(items):
             client_id = parse_client_id(raw_id)
             if client_id is None:
@@ -223,7 +266,8 @@ class IntakeService:
                 results.append(self._invalid(client_id, checked))
                 continue
             pending = _Pending(
-                client_id, checked, request_hash(checked), officer_id, actor, loop.create_future()
+                client_id, checked, request_hash(checked), officer_id, actor,
+                loop.create_future(), proposed_code(raw),
             )
             waiting.append((index, pending))
             results.append(None)
@@ -259,6 +303,7 @@ class IntakeService:
     ) -> dict[str, str] | None:
         """Save the officer's correction and queue the application for OSS again (a new
         attempt under the same reference). Returns errors per field, or None."""
+        await self.learn_references([raw])
         checked = self.check_correction(app, raw)
         if isinstance(checked, dict):
             return checked
@@ -297,8 +342,9 @@ class IntakeService:
         return status, reason, answer_json(pending.client_id, code, status, reason or MSG_RECEIVED,
                                            self._base_url)
 
-    def _row(self, pending: _Pending, now: datetime, now_iso: str) -> store.NewApplication:
-        code = new_tracking_code()
+    def _row(self, pending: _Pending, now: datetime, now_iso: str, fresh: bool = False
+             ) -> store.NewApplication:
+        code = (None if fresh else pending.proposed_code) or new_tracking_code()
         status, reason, response = self._response(pending, code)
         return store.NewApplication(
             client_id=pending.client_id,
@@ -313,6 +359,7 @@ class IntakeService:
             created_at=now_iso,
             created_day=local_day(now),
             send_to_oss=status is Status.RECEIVED,
+            referrals=pending.data.referrals,
         )
 
     # -- the writer ------------------------------------------------------------------
@@ -329,12 +376,26 @@ class IntakeService:
                     if not pending.future.done():
                         pending.future.set_exception(exc)
 
+    def _insert_tx(self, conn: sqlite3.Connection, batch: list[_Pending],
+                   rows: list[store.NewApplication], now: datetime, now_iso: str
+                   ) -> list[store.InsertOutcome]:
+        """Insert inside the writer's transaction. A code the phone proposed that another
+        application already holds (or an earlier item of this batch) is replaced by a fresh
+        one; the answer, and so the receipt, push and WhatsApp text, carry the final code.
+        (A replay's own code is "taken" too: its row is rebuilt, then not inserted.)"""
+        taken = store.taken_codes(conn, [r.tracking_code for r in rows])
+        for index, pending in enumerate(batch):
+            if rows[index].tracking_code in taken:
+                rows[index] = self._row(pending, now, now_iso, fresh=True)
+            taken.add(rows[index].tracking_code)
+        return store.insert_batch(conn, rows)
+
     async def _commit(self, batch: list[_Pending]) -> None:
         for _attempt in range(3):
             now_iso, now = utc_now_iso()
             rows = [self._row(p, now, now_iso) for p in batch]
             try:
-                outcomes = await self._db.write(store.insert_batch, rows)
+                outcomes = await self._db.write(self._insert_tx, batch, rows, now, now_iso)
             except sqlite3.IntegrityError as exc:
                 error: Exception = exc
                 if "tracking_code" in str(exc):

@@ -28,3 +28,9 @@ class RateLimiter:
         if len(self._hits) > 10_000:  # forget idle clients so memory stays bounded
             self._hits = {k: v for k, v in self._hits.items() if v and v[-1] > now - self.window_s}
         return None
+
+    def take_back(self, key: str) -> None:
+        """Uncount the newest attempt of ``key``: it turned out not to be one that counts."""
+        hits = self._hits.get(key)
+        if hits:
+            hits.pop()

@@ -4,7 +4,15 @@
   "use strict";
 
   var JBM = window.JBM = window.JBM || {};
-  var TIMER_MS = 30000;
+  // While items wait, try again soon and back off: 2, 3, 4.5, 6.8, 10, 15, 23, 30, 30 … s;
+  // back to 2 s on the `online` event and whenever something was sent. A try costs one
+  // small GET /healthz while the server cannot be reached.
+  var RETRY_MIN_MS = 2000;
+  var RETRY_MAX_MS = 30000;
+  var RETRY_GROWTH = 1.5;
+  // A progress bar no message has refreshed for this long belongs to a replay that died
+  // (the worker was stopped): it is taken down (a request times out after 20 s).
+  var PROGRESS_STALE_MS = 25000;
   var officer = document.body && document.body.dataset.officer === "1";
   var registration = null;
   var updateAccepted = false;
@@ -41,6 +49,96 @@
     flash(event.detail.message, event.detail.kind);
   });
 
+  // -- the theme -------------------------------------------------------------------------
+  // "auto" is dark from 18.00 to 06.00 WIB (UTC+7) by the phone's clock, whatever time zone
+  // the phone is set to (the server's rule: app/domain/theme.py). The switch works on the
+  // page, also offline; its form posts to /tema only where this file does not run.
+  var THEMES = ["auto", "dark", "light"];
+  var THEME_ICON = { auto: "◐", dark: "☾", light: "☀" };
+  var THEME_NAME = { auto: "otomatis", dark: "gelap", light: "terang" };
+  var THEME_COLOUR = { dark: "#10151c", light: "#0b6e4f" };
+  var WIB_MS = 7 * 3600000;
+  var NIGHT_FROM = 18;
+  var NIGHT_UNTIL = 6;
+  var themeTimer = null;
+
+  function wibHour() { return new Date(Date.now() + WIB_MS).getUTCHours(); }
+
+  function schemeOf(theme) {
+    if (theme !== "auto") { return theme; }
+    var hour = wibHour();
+    return hour >= NIGHT_FROM || hour < NIGHT_UNTIL ? "dark" : "light";
+  }
+
+  function chosenTheme() {
+    var match = /(?:^|;\s*)jbm_theme=(auto|dark|light)(?:;|$)/.exec(document.cookie);
+    return match ? match[1] : "auto";
+  }
+
+  // Milliseconds until the next 06.00 or 18.00 WIB.
+  function untilNextSwitch() {
+    var wib = new Date(Date.now() + WIB_MS);
+    var next = new Date(wib.getTime());
+    next.setUTCMinutes(0, 0, 0);
+    var hour = wib.getUTCHours();
+    next.setUTCHours(hour < NIGHT_UNTIL ? NIGHT_UNTIL : hour < NIGHT_FROM ? NIGHT_FROM : 24 + NIGHT_UNTIL);
+    return next.getTime() - wib.getTime();
+  }
+
+  function applyTheme(theme) {
+    var root = document.documentElement;
+    root.dataset.theme = theme;
+    root.dataset.scheme = schemeOf(theme);
+    var meta = document.querySelector("meta[name=theme-color]");
+    if (meta) { meta.content = THEME_COLOUR[root.dataset.scheme]; }
+    document.querySelectorAll("[data-theme-icon]").forEach(function (el) { el.textContent = THEME_ICON[theme]; });
+    document.querySelectorAll("[data-theme-text]").forEach(function (el) { el.textContent = "Tema: " + THEME_NAME[theme]; });
+    clearTimeout(themeTimer);
+    if (theme === "auto") {
+      themeTimer = setTimeout(function () { applyTheme(chosenTheme()); }, untilNextSwitch() + 1000);
+    }
+  }
+
+  function switchTheme(event) {
+    if (!event.target.matches("[data-theme-switch]")) { return; }
+    event.preventDefault();
+    var next = THEMES[(THEMES.indexOf(chosenTheme()) + 1) % THEMES.length];
+    document.cookie = "jbm_theme=" + next + "; path=/; max-age=31536000; samesite=lax";
+    applyTheme(next);
+  }
+
+  // A cached page (offline, or back from the history) may carry an older choice or hour.
+  applyTheme(chosenTheme());
+  document.addEventListener("submit", switchTheme);
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden) { applyTheme(chosenTheme()); }
+  });
+  window.addEventListener("pageshow", function () { applyTheme(chosenTheme()); });
+
+  // The header's menu closes on a tap elsewhere and on Escape.
+  function closeMenus(except) {
+    document.querySelectorAll("details[data-menu][open]").forEach(function (menu) {
+      if (menu !== except) { menu.open = false; }
+    });
+  }
+  document.addEventListener("click", function (event) { closeMenus(event.target.closest("details[data-menu]")); });
+  document.addEventListener("keydown", function (event) {
+    var menu = event.key === "Escape" && event.target.closest && event.target.closest("details[data-menu][open]");
+    if (menu) { menu.open = false; menu.querySelector("summary").focus(); }
+  });
+
+  // -- an error summary's links (web/macros/form.html) -----------------------------------
+  // Put the cursor in the field, with its label in view below the sticky header.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("[data-error-summary] a[href^='#']");
+    var target = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!target) { return; }
+    event.preventDefault();
+    var label = document.querySelector("label[for='" + target.id + "']");
+    (label || target).scrollIntoView({ block: "start" });
+    target.focus({ preventScroll: true });
+  });
+
   // -- sending -----------------------------------------------------------------------------
   // Ask for a replay: the service worker does it when it controls the page (it goes on if the
   // page closes), else the page itself. Resolves with the replay's summary.
@@ -64,6 +162,21 @@
     });
   }
 
+  // -- trying again while items wait -----------------------------------------------------
+  var retryDelay = RETRY_MIN_MS;
+  var retryTimer = null;
+
+  function retryAfter(summary) {
+    clearTimeout(retryTimer);
+    retryTimer = null;
+    if (!officer || !summary) { return; }
+    if (summary.sent > 0) { retryDelay = RETRY_MIN_MS; }
+    var waiting = (summary.unsent || 0) - (summary.needs_fix || 0);  // queued, sending, auth
+    if (waiting <= 0) { retryDelay = RETRY_MIN_MS; return; }
+    retryTimer = setTimeout(sendIfWaiting, retryDelay);
+    retryDelay = Math.min(RETRY_MAX_MS, retryDelay * RETRY_GROWTH);
+  }
+
   function askBackgroundSync() {
     if (registration && registration.sync) {
       registration.sync.register("jbm-outbox").catch(function () { /* not granted: timer and online event remain */ });
@@ -75,6 +188,50 @@
       if (counts && counts.queued + counts.sending + counts.auth > 0) { return sendNow(); }
       return null;
     });
+  }
+
+  function backOnline() {
+    retryDelay = RETRY_MIN_MS;
+    sendIfWaiting();
+  }
+
+  // -- the device credential (docs/api.md) ------------------------------------------------
+  // Logging in marks the phone "pending"; the first officer page after it asks the server
+  // for a credential (once per login) and keeps it in IndexedDB for the replays.
+  function fetchDeviceCredential() {
+    if (!JBM.device) { return Promise.resolve(); }
+    return JBM.device.pending().then(function (pending) {
+      if (!pending) { return null; }
+      return JBM.device.get().then(function (old) {
+        return fetch("/api/perangkat", {
+          method: "POST", credentials: "same-origin", cache: "no-store",
+          headers: { "Content-Type": "application/json", "Accept": "application/json" },
+          body: JSON.stringify(old ? { replaces: old.token } : {}),
+        });
+      }).then(function (response) {
+        if (response.status === 201) {
+          return response.json().then(function (grant) {
+            return JBM.device.set({ token: grant.token, expires_at: grant.expires_at });
+          }).then(function () { return JBM.device.setPending(false); });
+        }
+        // Refused for this login (not fresh any more): no use asking again. The body is
+        // read either way, so the request ends.
+        return response.text().then(function () {
+          return response.status < 500 ? JBM.device.setPending(false) : null;
+        });
+      });
+    }).catch(function () { return null; });  // no signal: asked again on the next page
+  }
+
+  function markLogin() {
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (form.getAttribute("action") !== "/masuk" || form.dataset.marked === "1" || !JBM.device) { return; }
+      event.preventDefault();
+      var go = function () { if (form.dataset.marked !== "1") { form.dataset.marked = "1"; form.submit(); } };
+      setTimeout(go, 1000);  // never let a slow IndexedDB hold the login back
+      JBM.device.setPending(true).then(go, go);
+    }, true);
   }
 
   // -- service worker and updates ------------------------------------------------------
@@ -101,13 +258,48 @@
         });
       });
       return navigator.serviceWorker.ready;
-    }).then(function (reg) {
-      if (officer && reg.active) { reg.active.postMessage({ type: "refresh-shell" }); }
+    }).then(function () {
+      if (officer) { askOfficerShell(); }
     }).catch(function () { /* no service worker: the pages still work online */ });
     // Reload only when the officer accepted a new version (the first worker also takes
     // control, but that must never interrupt what the page is doing).
     navigator.serviceWorker.addEventListener("controllerchange", function () {
       if (updateAccepted) { updateAccepted = false; window.location.reload(); }
+    });
+  }
+
+  // -- offline readiness ------------------------------------------------------------------
+  // The worker keeps the officer shell in two stages (sw/cache.js) and reports each file it
+  // stored; a page loaded later asks, and hears the current state first.
+  var sawPreparing = false;
+  var home = window.location.pathname.replace(/\/$/, "") === "/petugas";
+
+  function askOfficerShell() {
+    navigator.serviceWorker.ready.then(function (reg) {
+      if (reg.active) { reg.active.postMessage({ type: "officer-shell" }); }
+    });
+  }
+
+  function readinessText(state) {
+    if (state.ready) { return ["ready", "Siap dipakai tanpa sinyal"]; }
+    if (state.form) {
+      return state.failed ? ["form", "Formulir siap tanpa sinyal · data KBLI belum lengkap, butuh sinyal"]
+        : ["form", "Formulir siap tanpa sinyal · menyiapkan data KBLI… " + state.percent + "%"];
+    }
+    return state.failed ? ["failed", "Mode offline belum siap: butuh sinyal, dicoba lagi saat ada sinyal"]
+      : ["preparing", "Menyiapkan mode offline… " + state.percent + "%"];
+  }
+
+  function showReadiness(state) {
+    JBM.offlineState = state;
+    var shown = readinessText(state);
+    if (!state.ready) { sawPreparing = true; }
+    document.querySelectorAll("[data-offline-ready]").forEach(function (el) {
+      el.dataset.state = shown[0];
+      el.textContent = shown[1];
+      el.classList.toggle("is-preparing", !state.ready);
+      // Once ready it stays in view on the home page, and where the officer watched it.
+      el.hidden = state.ready && !home && !sawPreparing;
     });
   }
 
@@ -127,21 +319,47 @@
           return;
         }
         form.dataset.confirmed = "1";
-        form.submit();
+        // The phone's device credential goes with the logout, to be revoked there.
+        var take = JBM.device ? JBM.device.take() : Promise.resolve(null);
+        take.then(function (token) {
+          if (token) {
+            var input = document.createElement("input");
+            input.type = "hidden"; input.name = "device_token"; input.value = token;
+            form.appendChild(input);
+          }
+          form.submit();
+        });
       });
     }, true);
   }
 
   // -- progress shown on every page ----------------------------------------------------
+  // The bar goes when the replay ends however it ends: "replayed" comes after a stop for
+  // no signal, an ended session or a server error too (a final "progress" does not), and a
+  // replay that died without a word is taken down after PROGRESS_STALE_MS.
+  var progressTimer = null;
+
+  function showProgress(text) {
+    clearTimeout(progressTimer);
+    progressTimer = text ? setTimeout(function () { showProgress(null); }, PROGRESS_STALE_MS) : null;
+    document.querySelectorAll("[data-progress]").forEach(function (el) {
+      el.hidden = !text;
+      el.textContent = text || "";
+    });
+  }
+
   function listen() {
     if (!JBM.messages) { return; }
     JBM.messages.on(function (message) {
       if (message.type === "changed") { refreshBadge(); }
+      if (message.type === "offline-ready" && officer) { showReadiness(message.state); }
       if (message.type === "progress") {
-        document.querySelectorAll("[data-progress]").forEach(function (el) {
-          el.hidden = message.done >= message.total;
-          el.textContent = "Mengirim " + message.done + " dari " + message.total + "…";
-        });
+        showProgress(message.done >= message.total ? null
+          : "Mengirim " + message.done + " dari " + message.total + "…");
+      }
+      if (message.type === "replayed") {
+        showProgress(null);
+        retryAfter(message.summary);
       }
     });
   }
@@ -152,11 +370,14 @@
   listen();
   if (JBM.outbox) {
     guardLogout();
+    markLogin();
     refreshBadge();
-    window.addEventListener("online", sendIfWaiting);
+    window.addEventListener("online", backOnline);
+    if (officer && "serviceWorker" in navigator) {
+      window.addEventListener("online", askOfficerShell);
+    }
     if (officer) {
-      sendIfWaiting();
-      setInterval(sendIfWaiting, TIMER_MS);
+      fetchDeviceCredential().then(sendIfWaiting);
     }
   }
 })();

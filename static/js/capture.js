@@ -6,7 +6,6 @@
 
   var JBM = window.JBM = window.JBM || {};
   var MSG_SAVED = "Tersimpan di HP — akan dikirim otomatis saat ada sinyal.";
-  var MSG_FIX = "Ada isian yang perlu diperbaiki. Lihat pesan merah di bawah.";
   var KEEP_AFTER_SAVE = ["kecamatan", "desa"];  // the car serves one village at a time
   var form = document.getElementById("capture-form");
   if (!form) { return; }
@@ -74,6 +73,7 @@
     // The form's fields are marked data-field by the server's field table (web/macros/form.html).
     form.querySelectorAll("[data-field]").forEach(function (el) {
       var name = el.dataset.field;
+      if (el.dataset.fieldKind === "services") { body[name] = data.getAll(name); return; }
       if (el.type === "checkbox") { body[name] = data.get(name) === "on"; return; }
       body[name] = String(data.get(name) || "").trim();
     });
@@ -83,6 +83,13 @@
 
   function fill(body) {
     Object.keys(body).forEach(function (name) {
+      if (name === "referrals") {
+        var wanted = [].concat(body[name] || []);
+        form.querySelectorAll("[data-field-kind=services]").forEach(function (box) {
+          box.checked = wanted.indexOf(box.value) >= 0;
+        });
+        return;
+      }
       var el = field(name);
       if (!el) { return; }
       if (name === "no_email") { el.checked = Boolean(body[name]); return; }
@@ -102,8 +109,12 @@
     form.querySelectorAll(".has-error").forEach(function (el) { el.classList.remove("has-error"); });
     form.querySelectorAll("[aria-invalid]").forEach(function (el) {
       el.removeAttribute("aria-invalid");
-      el.removeAttribute("aria-describedby");
+      var help = el.id && document.getElementById(el.id + "-help");
+      if (help) { el.setAttribute("aria-describedby", help.id); } else { el.removeAttribute("aria-describedby"); }
     });
+    var summary = form.querySelector("[data-error-summary]");
+    summary.textContent = "";
+    summary.hidden = true;
     notice(null);
   }
 
@@ -114,30 +125,76 @@
     box.hidden = !text;
   }
 
+  // "Pick the kecamatan, then the desa" while no kecamatan is picked: fix the kecamatan first.
+  function pickKecamatanFirst(errors) {
+    var rules = JBM.rules && JBM.rules.messages;
+    return Boolean(rules && errors.desa === rules["desa.empty"] && !field("kecamatan").value);
+  }
+
+  // The same markup as the error_summary macro (web/macros/form.html), in the field table's order.
+  function renderSummary(errors, targets) {
+    var summary = form.querySelector("[data-error-summary]");
+    var labels = JSON.parse(summary.dataset.labels);
+    var known = {};
+    var heading = document.createElement("h2");
+    var list = document.createElement("ul");
+    heading.textContent = "Ada " + Object.keys(errors).length + " isian yang perlu diperbaiki";
+    labels.forEach(function (pair) {
+      known[pair[0]] = true;
+      if (!errors[pair[0]]) { return; }
+      var item = list.appendChild(document.createElement("li"));
+      var target = targets[pair[0]] || (pair[0] === "no_email" ? "email" : pair[0]);
+      var goal = document.getElementById(target);
+      if (!goal || goal.type === "hidden") { item.textContent = errors[pair[0]]; return; }  // nothing to go to
+      var link = document.createElement("a");
+      link.href = "#" + target;
+      link.textContent = pair[1];
+      item.appendChild(link);
+    });
+    Object.keys(errors).forEach(function (name) {
+      if (!known[name]) { list.appendChild(document.createElement("li")).textContent = errors[name]; }
+    });
+    summary.textContent = "";
+    summary.appendChild(heading);
+    summary.appendChild(list);
+    summary.hidden = false;
+    return summary;
+  }
+
+  function markInvalid(el, messageId) {
+    var holder = el.closest(".field") || el.parentNode;
+    holder.classList.add("has-error");
+    el.setAttribute("aria-invalid", "true");
+    el.setAttribute("aria-describedby", messageId);
+  }
+
   function showErrors(errors, message) {
     clearErrors();
-    var names = Object.keys(errors || {});
-    notice(message || MSG_FIX, "error");
-    var first = null;
-    names.forEach(function (name) {
-      var el = field(name) || field(name === "no_email" ? "email" : name);
+    errors = errors || {};
+    if (message) { notice(message, "error"); }
+    var search = form.querySelector("[data-kbli-search]");
+    var pickKecamatan = pickKecamatanFirst(errors);
+    Object.keys(errors).forEach(function (name) {
+      var el = field(name === "no_email" ? "email" : name);
       var p = document.createElement("p");
       p.className = "field-error";
       p.id = name + "-error";
       p.dataset.jsError = "1";
       p.textContent = errors[name];
       if (el && el.closest) {
-        var holder = el.closest(".field") || el.parentNode;
-        holder.classList.add("has-error");
-        el.setAttribute("aria-invalid", "true");
-        el.setAttribute("aria-describedby", p.id);
-        el.insertAdjacentElement("afterend", p);  // right under its input
-        first = first || el;
+        markInvalid(el, p.id);
+        if (name === "kbli" && search) {
+          markInvalid(search, p.id);
+          search.insertAdjacentElement("afterend", p);  // by the search box that fixes it
+        } else {
+          el.insertAdjacentElement("afterend", p);  // right under its input
+        }
       } else {
         form.querySelector("[data-form-notice]").after(p);
       }
     });
-    (first || form.querySelector("[data-form-notice]")).focus();
+    if (pickKecamatan) { markInvalid(field("kecamatan"), "desa-error"); }
+    renderSummary(errors, { kbli: search ? search.id : "kbli" }).focus();
   }
 
   function setBusy(busy, text) {
@@ -150,6 +207,8 @@
   var editing = null;
 
   function loadEditing() {
+    var receipt = /^#tanda-terima=([0-9a-f-]{36})$/.exec(window.location.hash);
+    if (receipt && JBM.receipt) { return JBM.receipt.show(receipt[1]); }
     var match = /^#ubah=([0-9a-f-]{36})$/.exec(window.location.hash);
     if (!match || !JBM.outbox) { return Promise.resolve(); }
     return JBM.outbox.get(match[1]).then(function (item) {
@@ -164,13 +223,103 @@
     });
   }
 
+  // Resolves once the desa list of the kecamatan is in place, with `selected` chosen.
   function refreshDesa(kecamatan, selected) {
     var desa = field("desa");
-    if (!kecamatan || !JBM.data) { return; }
-    JBM.data.desaOptionsHtml(kecamatan).then(function (html) {
+    if (!kecamatan || !JBM.data) { return Promise.resolve(); }
+    return JBM.data.desaOptionsHtml(kecamatan).then(function (html) {
       desa.innerHTML = html;
       if (selected) { desa.value = selected; }
     }).catch(function () { return null; });
+  }
+
+  // -- the draft: what is typed survives a closed browser or a flat battery --------------
+  // Kept in an IndexedDB database of its own on this phone (it holds personal data, so not
+  // in localStorage; nothing ever sends it), and deleted once the application is saved.
+  var DRAFT_DB = "jbm-draft";
+  var DRAFT_STORE = "drafts";
+  var DRAFT_KEY = "capture";
+  var DRAFT_DELAY_MS = 300;
+  var draftQueue = Promise.resolve();
+  var draftTimer = null;
+  var drafting = false;  // on once the stored draft was read: never overwrite it before
+
+  function draftDo(mode, act) {
+    var run = function () {
+      return new Promise(function (resolve, reject) {
+        var open = indexedDB.open(DRAFT_DB, 1);
+        open.onupgradeneeded = function () { open.result.createObjectStore(DRAFT_STORE); };
+        open.onerror = function () { reject(open.error); };
+        open.onsuccess = function () {
+          var db = open.result;
+          var tx = db.transaction(DRAFT_STORE, mode);
+          var request = act(tx.objectStore(DRAFT_STORE));
+          tx.oncomplete = function () { db.close(); resolve(request.result); };
+          tx.onerror = tx.onabort = function () { db.close(); reject(tx.error); };
+        };
+      });
+    };
+    // One at a time, in order: a late write must never bring back a deleted draft.
+    draftQueue = draftQueue.then(run, run);
+    return draftQueue;
+  }
+
+  function isBlank(body) {
+    return Object.keys(body).every(function (name) {
+      var value = body[name];
+      return !value || (Array.isArray(value) && value.length === 0);
+    });
+  }
+
+  function keepDraft() {
+    clearTimeout(draftTimer);
+    draftTimer = null;
+    if (!drafting || editing) { return; }
+    var body = values();
+    draftDo("readwrite", function (store) {
+      return isBlank(body) ? store.delete(DRAFT_KEY) : store.put({ id: field("client_id").value, body: body }, DRAFT_KEY);
+    }).catch(function () { return null; });
+  }
+
+  function scheduleDraft() {
+    clearTimeout(draftTimer);
+    draftTimer = setTimeout(keepDraft, DRAFT_DELAY_MS);
+  }
+
+  function dropDraft() {
+    clearTimeout(draftTimer);
+    draftTimer = null;
+    return draftDo("readwrite", function (store) { return store.delete(DRAFT_KEY); })
+      .catch(function () { return null; });
+  }
+
+  function draftNote(show) {
+    var note = form.querySelector("[data-draft-note]");
+    if (note) { note.hidden = !show; }
+  }
+
+  // The stored draft back in the form, unless it was saved after all (same client id).
+  function restoreDraft() {
+    return draftDo("readonly", function (store) { return store.get(DRAFT_KEY); }).then(function (draft) {
+      if (!draft || editing) { return null; }
+      return JBM.outbox.get(draft.id).then(function (saved) {
+        if (saved) { return dropDraft(); }
+        field("client_id").value = draft.id;
+        fill(draft.body);
+        draftNote(true);
+        return refreshDesa(draft.body.kecamatan, draft.body.desa);
+      });
+    }).catch(function () { return null; }).then(function () { drafting = true; });
+  }
+
+  function discardDraft() {
+    dropDraft();
+    form.reset();
+    field("kbli").value = "";
+    renderChips();
+    field("client_id").value = newId();
+    draftNote(false);
+    field("nik").focus();
   }
 
   function resetForNext() {
@@ -198,8 +347,15 @@
     setBusy(true, "Memeriksa…");
     JBM.validate.checkApplication(body, JBM.data).then(function (errors) {
       if (Object.keys(errors).length) { setBusy(false); showErrors(errors); return null; }
-      return JBM.outbox.save(id, body).then(function () {
+      // The code for the receipt shown at once; a corrected item keeps its first one.
+      var proposed = JBM.tracking ? JBM.tracking.mint() : null;
+      if (JBM.receipt) { JBM.receipt.hide(); }
+      return JBM.outbox.save(id, body, proposed).then(function () {
+        dropDraft();
+        draftNote(false);
         clearErrors();
+        // The receipt is on screen before any network wait (a hotspot without backhaul).
+        if (JBM.receipt) { JBM.receipt.show(id); }
         JBM.app.refreshBadge();
         setBusy(true, "Mengirim…");
         JBM.app.askBackgroundSync();
@@ -209,12 +365,14 @@
         if (item && item.state === "sent") {
           window.location.assign("/petugas/permohonan/" + item.tracking_code + "/tanda-terima");
         } else if (item && item.state === "needs_fix") {
+          if (JBM.receipt) { JBM.receipt.hide(); }
           editing = item;
           showErrors(item.errors || {}, item.message);
         } else {
           resetForNext();
           notice(MSG_SAVED, "ok");
           JBM.app.refreshBadge();
+          if (JBM.receipt) { JBM.receipt.show(id); }
         }
       });
     }).catch(function (error) {
@@ -234,7 +392,20 @@
   // A fresh client id for every form opened (the cached page carries an old one).
   if (newId()) { field("client_id").value = newId(); }
   renderChips();
-  loadEditing();
+  var editingLoaded = loadEditing();
+  if (JBM.outbox && window.indexedDB && newId()) {
+    editingLoaded.catch(function () { return null; }).then(restoreDraft);
+    form.addEventListener("input", scheduleDraft);
+    form.addEventListener("change", scheduleDraft);
+    form.addEventListener("click", function (event) {
+      if (event.target.closest("[data-kbli-pick], [data-kbli-remove]")) { scheduleDraft(); }
+      if (event.target.closest("[data-draft-discard]")) { discardDraft(); }
+    });
+    // Leaving or hiding the page (a call, the screen off, the app closed): keep it now.
+    document.addEventListener("visibilitychange", function () { if (document.hidden && draftTimer) { keepDraft(); } });
+    window.addEventListener("pagehide", function () { if (draftTimer) { keepDraft(); } });
+  }
+  window.addEventListener("hashchange", loadEditing);
   if (navigator.storage && navigator.storage.persist) {
     navigator.storage.persisted().then(function (yes) { return yes || navigator.storage.persist(); })
       .catch(function () { return null; });

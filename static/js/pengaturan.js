@@ -53,11 +53,13 @@
     });
   });
 
-  if (navigator.serviceWorker) {
-    navigator.serviceWorker.getRegistration().then(function (reg) {
-      set("[data-sw-state]", reg && reg.active ? "(siap offline)" : "(belum siap offline)");
-    });
-  }
+  // The worker's report on the officer shell (sw/cache.js; app.js asks for it).
+  set("[data-sw-state]", "(belum siap offline)");
+  JBM.messages.on(function (message) {
+    if (message.type !== "offline-ready") { return; }
+    var s = message.state;
+    set("[data-sw-state]", s.ready ? "(siap offline)" : s.form ? "(formulir siap offline, data " + s.percent + "%)" : "(belum siap offline, " + s.percent + "%)");
+  });
   storage();
   queue();
 })();

@@ -16,6 +16,7 @@
   var TIME = new Intl.DateTimeFormat("id-ID", { day: "2-digit", month: "2-digit", hour: "2-digit", minute: "2-digit" });
 
   function time(iso) { return iso ? TIME.format(new Date(iso)) : ""; }
+  function format(code) { return code.slice(0, 3) + "-" + code.slice(3); }
 
   function link(text, href, className) {
     var a = document.createElement("a");
@@ -54,8 +55,16 @@
           var code = document.createElement("strong");
           code.className = "tracking";
           code.dataset.trackingCode = item.tracking_code;
-          code.textContent = item.tracking_code.slice(0, 3) + "-" + item.tracking_code.slice(3);
+          code.textContent = format(item.tracking_code);
           detail.append("Kode pelacakan ", code, item.status_label ? " · " + item.status_label : "");
+          if (item.proposed_code && item.proposed_code !== item.tracking_code) {
+            var changed = document.createElement("strong");
+            changed.className = "code-changed";
+            changed.dataset.codeChanged = item.proposed_code;
+            changed.textContent = " Kode berubah: " + format(item.proposed_code) +
+              " sudah dipakai permohonan lain; sampaikan kode baru kepada pemohon.";
+            detail.append(changed);
+          }
           actions.appendChild(link("Tanda terima", "/petugas/permohonan/" + item.tracking_code + "/tanda-terima", "btn btn-small btn-ghost"));
         } else if (item.state === "needs_fix") {
           detail.textContent = item.message || "";
@@ -72,7 +81,11 @@
             }
           }));
         } else {
-          detail.textContent = item.last_error ? "Terakhir: " + item.last_error : "";
+          detail.textContent = (item.proposed_code ? "Kode pelacakan " + format(item.proposed_code) + ". " : "") +
+            (item.last_error ? "Terakhir: " + item.last_error : "");
+          if (item.proposed_code) {
+            actions.appendChild(link("Tanda terima", "/petugas/daftar#tanda-terima=" + item.id, "btn btn-small btn-ghost"));
+          }
           if (item.state !== "sending") {
             actions.appendChild(link("Ubah", "/petugas/daftar#ubah=" + item.id, "btn btn-small btn-ghost"));
           }

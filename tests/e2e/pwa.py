@@ -35,7 +35,7 @@ def login(page: Any, base_url: str, next_path: str = "/petugas") -> None:
 
 
 def wait_offline_ready(page: Any) -> None:
-    """The service worker controls the page and the app shell is in its cache."""
+    """The service worker controls the page and the officer shell is in its cache."""
     try:
         try:
             poll(page, "() => navigator.serviceWorker.controller !== null", timeout=10)
@@ -50,8 +50,10 @@ def wait_offline_ready(page: Any) -> None:
             " r.active.state, installing: !!r.installing, waiting: !!r.waiting} : null)"
         )
         raise AssertionError(f"no service worker in control; registration: {state}") from exc
-    poll(page, "() => caches.keys().then(k => Promise.all(k.map(n => caches.open(n).then(c =>"
-               " c.match('/petugas/daftar'))))).then(r => r.some(Boolean))")
+    # Both stages of the officer shell (sw/cache.js): the form, and the KBLI list.
+    for url in ("/petugas/daftar", "/ref/kbli.json"):
+        poll(page, "() => caches.keys().then(k => Promise.all(k.map(n => caches.open(n).then("
+                   f"c => c.match('{url}'))))).then(r => r.some(Boolean))")
 
 
 def fill_application(page: Any, business_name: str, nik: str = "3505014507900012",

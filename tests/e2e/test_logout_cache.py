@@ -58,6 +58,7 @@ def test_logout_drops_pages_with_the_officers_name_and_keeps_the_outbox(
     inject(page, [(key, application(business_name="Tetap Di HP", nik="1"))])
 
     page.once("dialog", lambda dialog: dialog.accept())  # "Masih ada 1 permohonan ..."
+    page.click("details[data-menu] > summary")  # logout sits in the header's menu
     with page.expect_navigation(url=lambda url: "/masuk" in url):
         page.click("form[action='/keluar'] button")
 

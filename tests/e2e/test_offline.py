@@ -54,7 +54,7 @@ def test_app_is_installable(profile: Any, fresh_server: ServerProcess) -> None:
     manifest_url = page.eval_on_selector("link[rel=manifest]", "l => l.href")
     manifest = page.request.get(manifest_url).json()
     assert manifest["display"] == "standalone"
-    assert manifest["start_url"] == "/petugas"
+    assert (manifest["start_url"], manifest["scope"]) == ("/petugas/", "/petugas/")
     purposes = {icon["purpose"] for icon in manifest["icons"]}
     assert {"any", "maskable"} <= purposes
     for icon in manifest["icons"]:
@@ -184,6 +184,9 @@ def test_expired_session_keeps_items_until_login_then_sends_them(
     wait_offline_ready(page)
     keys = [new_key() for _ in range(5)]
     inject(page, [(k, application(business_name=f"Sesi {i}")) for i, k in enumerate(keys)])
+    # No device credential either (revoked, or never given): only a new login helps.
+    poll(page, "() => JBM.device.get().then(c => c !== null)")
+    page.evaluate("() => JBM.device.clear()")
     phone.clear_cookies(name="jbm_session")
     summary = send_now(page)
     assert summary["stopped"] == "auth"
@@ -267,6 +270,7 @@ def test_logout_with_unsent_items_warns_and_keeps_them(
         dialog.dismiss()
 
     page.once("dialog", dismiss)
+    page.click("details[data-menu] > summary")  # logout sits in the header's menu
     page.click("form[action='/keluar'] button")
     poll(page, "() => 1", lambda _: bool(dialogs))
     assert "belum terkirim" in dialogs[0]

@@ -18,14 +18,21 @@ from typing import Any
 import pytest
 
 from tests.e2e.pwa import poll
-from tests.support import ServerProcess, application, new_key, officer_client, post_application
+from tests.support import (
+    LOCAL_PUSH_ENV,
+    ServerProcess,
+    application,
+    new_key,
+    officer_client,
+    post_application,
+)
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
 def srv(tmp_path: Path) -> Iterator[ServerProcess]:
-    proc = ServerProcess(tmp_path / "data", JBM_PUSH_ALLOW_HTTP="1")
+    proc = ServerProcess(tmp_path / "data", **LOCAL_PUSH_ENV)
     proc.seed()
     proc.start()
     yield proc

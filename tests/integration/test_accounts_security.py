@@ -74,12 +74,15 @@ def test_session_cookie_is_secure_and_host_prefixed_over_https(tmp_path) -> None
         with client(proc.url) as http:
             page = http.get("/masuk")
             # httpx will not send back a Secure cookie over http: post the CSRF pair by hand.
-            csrf_cookie = page.cookies.get("jbm_csrf")
+            csrf_set = page.headers["set-cookie"]
+            assert csrf_set.startswith("__Host-jbm_csrf=")
+            assert "Secure" in csrf_set and "Path=/" in csrf_set and "Domain" not in csrf_set
+            csrf_cookie = page.cookies.get("__Host-jbm_csrf")
             response = http.post(
                 "/masuk",
                 data={"_csrf_token": csrf_from(page.text), "username": OFFICER[0],
                       "password": OFFICER[1]},
-                headers={"Cookie": f"jbm_csrf={csrf_cookie}"},
+                headers={"Cookie": f"__Host-jbm_csrf={csrf_cookie}"},
             )
         assert response.status_code == 303
         cookie = response.headers["set-cookie"]
@@ -167,6 +170,20 @@ def test_unsafe_form_routes_reject_requests_without_csrf_token(
     assert response.status_code == 403
     forged = http.post(path, data={"_csrf_token": "0" * 64})
     assert forged.status_code == 403
+    http.close()
+
+
+@pytest.mark.parametrize("path", ["/petugas/permohonan/api/whatsapp-terkirim",
+                                  "/petugas/permohonan/api/perbaiki"])
+def test_a_form_route_whose_path_holds_api_still_needs_the_csrf_token(
+    server: ServerProcess, path: str
+) -> None:
+    # The JSON API's exemption once matched "/api/" anywhere in a path (issue 9, defect 9).
+    http = officer_client(server.url)
+    token = csrf_from(http.get("/petugas/daftar").text)
+    assert http.post(path, data={"kode": "x"}).status_code == 403
+    # With the token the same request reaches the handler: no application "api".
+    assert http.post(path, data={"_csrf_token": token}).status_code == 404
     http.close()
 
 

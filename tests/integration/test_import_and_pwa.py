@@ -52,11 +52,21 @@ def test_service_worker_is_served_fresh_at_the_root_scope(server: ServerProcess)
         assert sw.headers["content-type"].startswith("text/javascript")
         version = re.search(r'const JBM_VERSION = "([0-9a-f]{12})"', sw.text).group(1)
         precache = json.loads(re.search(r"const JBM_PRECACHE = (\[.*\]);", sw.text).group(1))
-        assert "/petugas/daftar" in precache and "/ref/kbli.json" in precache
-        assert not any(p.startswith(("/petugas/permohonan", "/api")) for p in precache)
+        form, data = json.loads(
+            re.search(r"const JBM_OFFICER_STAGES = (\[.*\]);", sw.text).group(1))
+        # Every visitor keeps the citizen shell; officer files only in the officer stages.
+        assert "/offline" in precache
+        assert not any(p.startswith("/petugas") or "/ref/" in p or "capture" in p
+                       for p in precache)
+        assert "/petugas/daftar" in form and any("capture.js" in p for p in form)
+        assert "/ref/wilayah.json" in form and data == ["/ref/kbli.json"]
+        assert not any(p.startswith(("/petugas/permohonan", "/api"))
+                       for p in precache + form + data)
         module = http.get(f"/sw/outbox.js?v={version}")
         assert "immutable" in module.headers["cache-control"]
         assert http.get("/sw/../app/settings.py").status_code == 404
         assert http.get("/sw/nope.js").status_code == 404
-        manifest = http.get(next(p for p in precache if "manifest" in p))
-        assert manifest.json()["start_url"] == "/petugas"
+        citizen = http.get(next(p for p in precache if "manifest" in p)).json()
+        assert (citizen["start_url"], citizen["scope"]) == ("/", "/")
+        officer = http.get(next(p for p in form if "manifest" in p)).json()
+        assert (officer["start_url"], officer["scope"]) == ("/petugas/", "/petugas/")

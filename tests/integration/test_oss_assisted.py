@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.integration.test_oss_support import (
     SimulatorProcess,
@@ -22,12 +23,15 @@ from tests.integration.test_oss_support import (
 )
 from tests.support import ROOT, ServerProcess, client, csrf_from, login, officer_client
 
+pytestmark = pytest.mark.oss_mode(
+    "assisted", reason="its servers run the assisted gateway with operator tasks")
+
 USER_KEY = "kunci-uji-oss"
 
 
 def _operator(server: ServerProcess, username: str) -> httpx.Client:
     subprocess.run([sys.executable, "-m", "app", "create-user", username, "--name",
-                    f"Operator {username}", "--role", "officer"], cwd=ROOT, check=True,
+                    f"Operator {username}", "--role", "oss_operator"], cwd=ROOT, check=True,
                    capture_output=True, env={**server.env, "JBM_NEW_PASSWORD": "operator-oss-1"})
     http = client(server.url)
     assert login(http, username, "operator-oss-1").status_code == 303
@@ -151,3 +155,33 @@ def test_assisted_mode_operator_claims_keys_nib_and_rejects(tmp_path: Path) -> N
     finally:
         server.kill()
         sim.kill()
+
+
+def test_officer_opens_an_application_waiting_for_the_operator(tmp_path: Path) -> None:
+    """Defect: the officer's page answered 500 while the application had an open task."""
+    server = ServerProcess(tmp_path / "app", **oss_env(None, JBM_OSS_MODE="assisted"))
+    try:
+        server.seed()
+        server.start()
+        officer = officer_client(server.url)
+        (_, code), = create_applications(officer, 1)
+        wait_for(lambda: count(server.db_path,
+                               "SELECT count(*) FROM oss_tasks WHERE state = 'open'") == 1,
+                 timeout=10, what="the operator task")
+        page = officer.get(f"/petugas/permohonan/{code}")
+        assert page.status_code == 200
+        assert "Menunggu operator OSS di kantor memasukkan data ke portal OSS." in page.text
+        assert "Buka daftar tugas operator OSS" in page.text
+
+        rina = _operator(server, "rina")
+        (task_id,), = server.query("SELECT id FROM oss_tasks")
+        token = csrf_from(rina.get("/petugas/oss-tugas").text)
+        assert rina.post(f"/petugas/oss-tugas/{task_id}/ambil",
+                         data={"_csrf_token": token}).status_code == 303
+        page = officer.get(f"/petugas/permohonan/{code}")
+        assert page.status_code == 200
+        assert "Sedang dimasukkan ke portal OSS oleh Operator rina." in page.text
+        rina.close()
+        officer.close()
+    finally:
+        server.kill()

@@ -6,6 +6,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.integration.test_oss_support import (
     SimulatorProcess,
     count,
@@ -14,6 +16,9 @@ from tests.integration.test_oss_support import (
     wait_for,
 )
 from tests.support import ServerProcess, officer_client
+
+pytestmark = pytest.mark.oss_mode(
+    "simulator", reason="drives a simulator process through the http gateway")
 
 JOBS = 80
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.integration.test_oss_support import (
     SimulatorProcess,
     count,
@@ -13,6 +15,9 @@ from tests.integration.test_oss_support import (
     wait_for,
 )
 from tests.support import ServerProcess, officer_client
+
+pytestmark = pytest.mark.oss_mode(
+    "simulator", reason="drives a simulator process through the http gateway")
 
 MIX = "503=1,500=1,504=1,hang=1,reset=1,malformed=1"
 

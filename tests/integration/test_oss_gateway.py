@@ -6,11 +6,16 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from app.oss.gateway import Issued, Registration, Rejected, Unavailable
 from app.oss.http_gateway import HttpGateway, PiaClient
 from app.oss.pacing import Pacer
 from tests.integration.test_oss_support import SimulatorProcess, nik_for
 from tests.support import free_port
+
+pytestmark = pytest.mark.oss_mode(
+    "simulator", reason="the http gateway against a simulator, no app server")
 
 
 def reg(reference: str, kbli: str = "56102") -> Registration:

@@ -5,11 +5,13 @@ exceeding the configured concurrency and rate."""
 from __future__ import annotations
 
 import itertools
+import re
 import time
 from datetime import datetime
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.integration.test_oss_support import (
     SimulatorProcess,
@@ -19,6 +21,9 @@ from tests.integration.test_oss_support import (
     wait_for,
 )
 from tests.support import ADMIN, ServerProcess, client, free_port, login, officer_client
+
+pytestmark = pytest.mark.oss_mode(
+    "simulator", reason="drives a simulator process through the http gateway")
 
 CONCURRENCY = 4
 RATE = 50
@@ -65,18 +70,25 @@ def _assert_drained_within_limits(sim: SimulatorProcess, server: ServerProcess) 
     assert counters["rate_limited"] == 0
     nibs = server.query("SELECT nib FROM applications")
     assert len({n for (n,) in nibs}) == BACKLOG
-    outages = server.query("SELECT started_at, opened_at, ended_at FROM oss_outages")
+    outages = server.query("SELECT started_at, opened_at, ended_at, max_queue FROM oss_outages")
     assert len(outages) == 1 and outages[0][2] is not None
+    # the deepest queue seen while it lasted (sampled at each of the forwarder's commits)
+    assert 1 <= outages[0][3] <= BACKLOG
     assert server.query("SELECT state FROM oss_breaker") == [("closed",)]
 
 
-def _pages_show_the_outage(server: ServerProcess, code: str) -> None:
-    officer = officer_client(server.url)
-    page = officer.get(f"/petugas/permohonan/{code}").text
-    officer.close()
-    assert "OSS sedang gangguan — dicoba lagi" in page
+def _logged_in(server: ServerProcess) -> tuple[httpx.Client, httpx.Client]:
+    """An officer and an admin, logged in before OSS goes down: a login (argon2) can take a
+    second on a busy machine, and the outage lasts only seconds."""
     admin = client(server.url)
     assert login(admin, *ADMIN).status_code == 303
+    return officer_client(server.url), admin
+
+
+def _pages_show_the_outage(code: str, officer: httpx.Client, admin: httpx.Client) -> None:
+    page = officer.get(f"/petugas/permohonan/{code}").text
+    officer.close()
+    assert re.search(r"OSS sedang gangguan sejak \d\d:\d\d WIB — dicoba lagi", page), page
     health = admin.get("/admin/oss")
     admin.close()
     assert health.status_code == 200
@@ -93,13 +105,12 @@ def test_oss_hanging_opens_breaker_probes_once_per_period_then_drains(tmp_path: 
         server.seed()
         server.start()
         down_s = 3.0
+        officer, admin = _logged_in(server)
         sim.reset_counters()
         sim.admin("POST", "down", for_s=down_s, mode="hang")
-        http = officer_client(server.url)
-        created = create_applications(http, BACKLOG)
-        http.close()
+        created = create_applications(officer, BACKLOG)
         wait_for(lambda: _breaker_open(server), timeout=5, interval=0.05, what="breaker open")
-        _pages_show_the_outage(server, created[0][1])
+        _pages_show_the_outage(created[0][1], officer, admin)
         _assert_drained_within_limits(sim, server)
 
         # probes counted at the simulator: every request that arrived while it hung
@@ -134,7 +145,7 @@ def test_oss_refusing_connections_opens_breaker_then_drains_after_restart(
         http.close()
         wait_for(lambda: _breaker_open(server), timeout=5, interval=0.05, what="breaker open")
         opened = time.monotonic()
-        _pages_show_the_outage(server, created[0][1])
+        _pages_show_the_outage(created[0][1], *_logged_in(server))
         time.sleep(2.5)
         admin = client(server.url)
         assert login(admin, *ADMIN).status_code == 303

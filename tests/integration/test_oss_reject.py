@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.integration.test_oss_support import (
     SimulatorProcess,
     count,
@@ -13,6 +15,9 @@ from tests.integration.test_oss_support import (
     wait_for,
 )
 from tests.support import ServerProcess, application, csrf_from, officer_client
+
+pytestmark = pytest.mark.oss_mode(
+    "simulator", reason="drives a simulator process through the http gateway")
 
 
 def _status(server: ServerProcess, code: str) -> str:

@@ -13,6 +13,9 @@ import pytest
 
 from tests.integration.test_oss_support import SimulatorProcess, nik_for
 
+pytestmark = pytest.mark.oss_mode(
+    "simulator", reason="the simulator program alone, no app server")
+
 KEY = "kunci-sim"
 
 

@@ -11,9 +11,13 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.integration.test_oss_support import create_applications, wait_for
 from tests.support import ROOT, ServerProcess, free_port, officer_client
+
+pytestmark = pytest.mark.oss_mode(
+    "simulator", reason="the simulator started beside serve and forward")
 
 
 def _listening(url: str) -> bool:

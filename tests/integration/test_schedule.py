@@ -17,6 +17,7 @@ from app.domain.rounds import WIB
 from tests.pushservice import PushService
 from tests.rounds import insert_round, move_round, taken_at, update_round
 from tests.support import (
+    LOCAL_PUSH_ENV,
     ServerProcess,
     application,
     client,
@@ -31,8 +32,8 @@ TODAY = datetime.now(WIB).date()
 
 @pytest.fixture(scope="module")
 def srv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    proc = ServerProcess(tmp_path_factory.mktemp("jadwal"), JBM_PUSH_ALLOW_HTTP="1",
-                         JBM_ROUND_REMINDERS="off")
+    proc = ServerProcess(tmp_path_factory.mktemp("jadwal"), JBM_ROUND_REMINDERS="off",
+                         **LOCAL_PUSH_ENV)
     proc.seed()
     proc.start()
     yield proc

@@ -17,7 +17,7 @@ import pytest
 from app.domain.rounds import WIB
 from tests.pushservice import PushService, Sub
 from tests.rounds import insert_round, update_round
-from tests.support import ROOT, ServerProcess, client
+from tests.support import LOCAL_PUSH_ENV, ROOT, ServerProcess, client
 
 # The round is today (WIB): its reminder moment, 18.00 yesterday, is already past on the
 # real clock, so the push jobs the injected clock makes are due at once.
@@ -31,8 +31,8 @@ def at(day: date, hour: int, minute: int) -> str:
 
 @pytest.fixture(scope="module")
 def srv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    proc = ServerProcess(tmp_path_factory.mktemp("pengingat"), JBM_PUSH_ALLOW_HTTP="1",
-                         JBM_PUSH_POLL_S="0.1", JBM_ROUND_REMINDERS="off")
+    proc = ServerProcess(tmp_path_factory.mktemp("pengingat"), JBM_PUSH_POLL_S="0.1",
+                         JBM_ROUND_REMINDERS="off", **LOCAL_PUSH_ENV)
     proc.seed()
     proc.start()
     yield proc

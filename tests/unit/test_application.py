@@ -12,6 +12,8 @@ from app.domain.application import (
     FIELD_NAMES,
     MAX_FIELD_KBLI,
     MSG_EMAIL_REQUIRED,
+    MSG_REFERRAL,
+    MSG_ROUND,
     ApplicationInput,
     changed_fields,
     form_values,
@@ -42,6 +44,8 @@ FORM: dict[str, object] = {
     "capital": "15.000.000",
     "workers_male": "",
     "workers_female": "2",
+    "round_id": "",
+    "referrals": "",
 }
 
 
@@ -438,3 +442,74 @@ def test_changed_fields_names_what_differs_in_form_order() -> None:
     after = before | {"name": "Siti Aminah", "kbli_json": '["47112"]', "scale": "02"}
     assert changed_fields(before, after) == ["nama", "KBLI", "skala usaha"]
     assert changed_fields(before, dict(before)) == []
+
+
+# -- the round an application is taken at ---------------------------------------------------------
+def _with_round(value: object) -> ApplicationInput | dict[str, str]:
+    return validate_application({**FORM, "round_id": value}, kbli_exists=KBLI.__contains__,
+                                kecamatan_of_desa=DESA.get, today=TODAY,
+                                round_exists={7}.__contains__)
+
+
+def test_a_known_round_is_kept_and_counts_in_the_hash_input() -> None:
+    result = _with_round("7")
+    assert isinstance(result, ApplicationInput)
+    assert result.round_id == 7
+    assert result.canonical()["round_id"] == 7
+    assert list(result.canonical()) == sorted(result.canonical())
+    assert to_columns(result)["round_id"] == 7
+
+
+def test_no_round_leaves_the_hash_input_as_it_always_was() -> None:
+    result = _with_round("")
+    assert isinstance(result, ApplicationInput)
+    assert result.round_id is None
+    assert "round_id" not in result.canonical()
+
+
+@pytest.mark.parametrize("value", ["8", "abc", "-1", "1" * 12])
+def test_an_unknown_or_malformed_round_is_a_field_message(value: str) -> None:
+    result = _with_round(value)
+    assert isinstance(result, dict)
+    assert result == {"round_id": MSG_ROUND}
+
+
+# -- partner services asked for at the same table -------------------------------------------------
+SERVICES = {"halal", "npwp", "pirt"}
+
+
+def _with_referrals(value: object) -> ApplicationInput | dict[str, str]:
+    return validate_application({**FORM, "referrals": value}, kbli_exists=KBLI.__contains__,
+                                kecamatan_of_desa=DESA.get, today=TODAY,
+                                service_exists=SERVICES.__contains__)
+
+
+@pytest.mark.parametrize("value", [["halal", "npwp"], "halal,npwp", " HALAL , npwp,halal "])
+def test_ticked_services_are_kept_once_in_order(value: object) -> None:
+    result = _with_referrals(value)
+    assert isinstance(result, ApplicationInput)
+    assert result.referrals == ("halal", "npwp")
+    assert result.canonical()["referrals"] == ["halal", "npwp"]
+    assert list(result.canonical()) == sorted(result.canonical())
+    assert "referrals" not in to_columns(result)  # kept in their own table
+
+
+@pytest.mark.parametrize("value", ["", [], None])
+def test_no_services_leave_the_hash_input_as_it_always_was(value: object) -> None:
+    result = _with_referrals(value)
+    assert isinstance(result, ApplicationInput)
+    assert result.referrals == ()
+    assert "referrals" not in result.canonical()
+
+
+@pytest.mark.parametrize("value", [["halal", "kredit"], "x" * 50])
+def test_unknown_services_are_a_field_message(value: object) -> None:
+    assert _with_referrals(value) == {"referrals": MSG_REFERRAL}
+
+
+def test_a_form_gives_every_ticked_box() -> None:
+    class Form(dict):
+        def getall(self, name: str, default: list[str]) -> list[str]:
+            return ["halal", "npwp"] if name == "referrals" else default
+
+    assert read_form(Form())["referrals"] == "halal,npwp"

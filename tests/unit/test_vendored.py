@@ -26,3 +26,14 @@ def test_templates_load_only_the_pinned_htmx() -> None:
     from app.templating import HTMX as TEMPLATE_HTMX
 
     assert TEMPLATE_HTMX == "vendor/htmx-2.0.11.min.js"
+
+
+QR = STATIC / "qr-creator-1.0.0.min.js"
+# sha256 of qr-creator@1.0.0 dist/qr-creator.min.js as published on the npm registry (MIT)
+QR_SHA256 = "28091fa20c1ed0f09dd0cd8f02e760d9188fede259ae11973bd0eb4bd34a7617"
+
+
+def test_qr_generator_matches_the_pinned_checksum_and_licence() -> None:
+    assert hashlib.sha256(QR.read_bytes()).hexdigest() == QR_SHA256
+    assert (STATIC / "qr-creator-1.0.0.min.js.sha256").read_text().split()[0] == QR_SHA256
+    assert "MIT License" in (STATIC / "qr-creator-1.0.0.LICENSE").read_text()

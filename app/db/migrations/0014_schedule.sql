@@ -12,10 +12,13 @@ CREATE TABLE push_links_new (
     application_id   INTEGER REFERENCES applications(id),
     kecamatan        TEXT,
     created_at       TEXT NOT NULL,
+    client_key       TEXT,   -- 0007: a keyed hash of the client that made the link
     CHECK ((user_id IS NOT NULL) + (application_id IS NOT NULL) + (kecamatan IS NOT NULL) = 1)
 );
-INSERT INTO push_links_new (id, subscription_id, user_id, application_id, created_at)
-    SELECT id, subscription_id, user_id, application_id, created_at FROM push_links;
+INSERT INTO push_links_new (id, subscription_id, user_id, application_id, created_at,
+                            client_key)
+    SELECT id, subscription_id, user_id, application_id, created_at, client_key
+    FROM push_links;
 DROP TABLE push_links;
 ALTER TABLE push_links_new RENAME TO push_links;
 CREATE UNIQUE INDEX push_links_user ON push_links(subscription_id, user_id)
@@ -27,6 +30,8 @@ CREATE UNIQUE INDEX push_links_kecamatan_sub ON push_links(subscription_id, keca
 CREATE INDEX push_links_by_user ON push_links(user_id);
 CREATE INDEX push_links_by_app ON push_links(application_id);
 CREATE INDEX push_links_by_kecamatan ON push_links(kecamatan) WHERE kecamatan IS NOT NULL;
+CREATE INDEX push_links_by_client ON push_links(client_key, created_at)
+    WHERE client_key IS NOT NULL;
 
 -- A round's time and place when it was first published: a published round that differs
 -- from this has moved, and its page says so. Kept by triggers, whoever publishes.
@@ -63,9 +68,9 @@ CREATE TABLE round_announced (
     at         TEXT NOT NULL
 );
 
--- Reminders and change notices. push_jobs made for a notice carry event_id = -notice id
--- (status events have positive ids), so the queue's UNIQUE (subscription, event) makes the
--- fan-out idempotent here too.
+-- Reminders and change notices. push_jobs made for a notice carry
+-- event_id = -(2^40 + notice id) (status events are positive, round history messages
+-- -history id), so the queue's UNIQUE (subscription, event) makes the fan-out idempotent.
 CREATE TABLE round_notices (
     id           INTEGER PRIMARY KEY,
     round_id     INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,

@@ -7,18 +7,15 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.connection import ASGIConnection
-from litestar.handlers.base import BaseRouteHandler
 
 from app.clock import WIB, utc_now, wib_today
 from app.db.connection import Database
+from app.domain.access import DPO
 from app.domain.subject_requests import CHANNELS, KINDS, STATUSES, validate_new, validate_status
-from app.http_errors import user_error
 from app.routes.pages import render, see_other
-from app.security import Actor, current_user
+from app.security import Actor, require_roles
 from app.services.privacy import PrivacyDesk, overdue
 
-DPO_ROLES = frozenset({"dpo", "admin"})
 # Shown after a change (the key is in the redirect, never the text).
 DONE = {
     "dicatat": "Permintaan sudah dicatat. Tenggat jawaban 3 × 24 jam sejak diterima.",
@@ -29,22 +26,13 @@ DONE = {
 FORM_LIMIT = 1100
 
 
-async def require_dpo(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    user = current_user(connection)
-    if user is None:
-        raise user_error(401, "unauthenticated", "Silakan masuk terlebih dahulu.")
-    if user.role not in DPO_ROLES:
-        raise user_error(403, "forbidden",
-                         "Halaman ini hanya untuk pejabat pelindungan data (DPO) dan admin.")
-
-
 def _form(form: Any, *names: str) -> dict[str, str]:
     return {name: str(form.get(name, ""))[:FORM_LIMIT] for name in names}
 
 
 class PdpController(Controller):
     path = "/admin/pdp"
-    guards = [require_dpo]  # noqa: RUF012
+    guards = [require_roles(DPO)]  # noqa: RUF012
     include_in_schema = False
 
     async def _list(self, request: Request[Any, Any, Any], db: Database, status_code: int = 200,

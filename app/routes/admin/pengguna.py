@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from litestar import Controller, Request, get, post
 
-from app.clock import WIB, iso
+from app.clock import WIB, iso, now_iso
 from app.db.audit import AuditFilter
 from app.db.connection import Database
 from app.domain.passwords import MAX_LENGTH as PASSWORD_MAX
@@ -28,7 +28,8 @@ DONE = {
     "sandi": "Kata sandi sudah diatur ulang. Sesi pengguna ini diakhiri.",
     "nonaktif": "Pengguna sudah dinonaktifkan dan semua sesinya diakhiri.",
     "aktif": "Pengguna sudah diaktifkan lagi.",
-    "sesi": "Semua sesi pengguna ini sudah dicabut.",
+    "sesi": "Semua sesi pengguna ini sudah dicabut, begitu pula kredensial perangkatnya.",
+    "perangkat": "Kredensial perangkat sudah dicabut.",
 }
 AUDIT_PAGE_SIZE = 50
 
@@ -64,7 +65,8 @@ class AdminUsersController(Controller):
                           code=404)
         context.setdefault("errors", {})
         return render(request, "admin/user.html", status_code, account=account,
-                      roles=ROLE_LABELS, password_max=PASSWORD_MAX, **context)
+                      roles=ROLE_LABELS, password_max=PASSWORD_MAX,
+                      devices=await accounts.devices(user_id), now=now_iso(), **context)
 
     @get("", name="admin_users")
     async def users(self, request: Request[Any, Any, Any], accounts: Accounts) -> Any:
@@ -136,6 +138,13 @@ class AdminUsersController(Controller):
         problem = await accounts.revoke_sessions(
             actor, user_id, _own_token(request, settings))
         return await self._after(request, accounts, user_id, problem, "sesi", "sessions")
+
+
+    @post("/{user_id:int}/perangkat/{device_id:int}/cabut")
+    async def revoke_device(self, request: Request[Any, Any, Any], user_id: int,
+                            device_id: int, accounts: Accounts, actor: Actor) -> Any:
+        await accounts.revoke_device(actor, user_id, device_id)
+        return see_other(request, f"/admin/pengguna/{user_id}?selesai=perangkat#perangkat")
 
 
 def _wib_day(value: str) -> date | None:

@@ -21,7 +21,8 @@ class PesanWhatsappController(Controller):
     async def _page(self, request: Request[Any, Any, Any], notify: NotifyService, text: str,
                     error: str | None, status_code: int = 200, saved: bool = False) -> Any:
         preview = whatsapp.fill(text, "1234567890123", "Warung Contoh",
-                                notify.status_link("ABCDEFG")) if not error else None
+                                notify.status_link("ABCDEFG"),
+                                notify.survey_link(1)) if not error else None
         return render(request, "admin/pesan_whatsapp.html", status_code, text=text,
                       error=error, preview=preview, saved=saved,
                       placeholders=whatsapp.PLACEHOLDERS)

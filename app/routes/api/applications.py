@@ -6,14 +6,14 @@ Bahasa Indonesia the phone can show as it is.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from litestar import Controller, Request, Response, post
 
 from app.db.users import User
 from app.http_errors import user_error
-from app.security import officer_json_api
+from app.routes.json_body import json_body
+from app.security import intake_json_api
 from app.services.intake import IntakeResult, IntakeService
 from app.settings import Settings
 
@@ -25,23 +25,15 @@ def _json(status_code: int, body: str, **headers: str) -> Response[bytes]:
                     headers=headers or None)
 
 
-async def _read_json(request: Request[Any, Any, Any]) -> Any:
-    raw = await request.body()  # over the size limit: Litestar answers 413 here
-    try:
-        return json.loads(raw)
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise user_error(400, "bad_json", "Isi permintaan bukan JSON yang sah.") from exc
-
-
 class ApplicationsApi(Controller):
     path = "/api/applications"
-    guards = [officer_json_api]  # noqa: RUF012
+    guards = [intake_json_api]  # noqa: RUF012
     tags = ["applications"]  # noqa: RUF012
 
     @post("/", status_code=201, summary="Take one application, exactly once")
     async def create(self, request: Request[Any, Any, Any], intake: IntakeService,
                      user: User) -> Response[bytes]:
-        body = await _read_json(request)
+        body = await json_body(request)
         key = request.headers.get("idempotency-key")
         result = await intake.submit(user.id, user.username, key, body)
         return _result_response(result)
@@ -49,7 +41,7 @@ class ApplicationsApi(Controller):
     @post("/batch", status_code=200, summary="Take many queued applications in one request")
     async def batch(self, request: Request[Any, Any, Any], intake: IntakeService,
                     settings: Settings, user: User) -> Response[bytes]:
-        body = await _read_json(request)
+        body = await json_body(request)
         items = body.get("items") if isinstance(body, dict) else None
         if not isinstance(items, list):
             raise user_error(400, "bad_batch", 'Kirim {"items": [{"id": ..., "body": {...}}]}.')

@@ -7,6 +7,8 @@ from typing import Any
 
 from litestar import Controller, Request, Response, post
 
+from app.domain.json_input import BadJson, parse_json
+from app.oss.pia import MSG_BAD_BODY, receive_answer
 from app.oss.service import OssService
 
 JSON = "application/json"
@@ -23,5 +25,10 @@ class PiaController(Controller):
     async def receive_nib(self, request: Request[Any, Any, Any], oss: OssService
                           ) -> Response[bytes]:
         raw = await request.body()
-        status, answer = await oss.receive_nib(request.headers.get("token"), raw)
+        try:
+            parse_json(raw)  # refuses nesting that would crash the parser before OSS's code
+        except BadJson:
+            status, answer = 400, receive_answer(False, MSG_BAD_BODY)
+        else:
+            status, answer = await oss.receive_nib(request.headers.get("token"), raw)
         return Response(content=json.dumps(answer).encode(), status_code=status, media_type=JSON)

@@ -13,8 +13,9 @@ from app.db.connection import Database
 from app.http_errors import user_error
 from app.notify.service import NotifyService
 from app.reference.regions import Regions
-from app.routes.api.push import NO_STORE, _body, _endpoint, _subscription
+from app.routes.api.push import NO_STORE, REFUSALS, _body, _endpoint, _limit, _subscription
 from app.security import same_origin_json
+from app.services.ratelimit import RateLimiter
 
 MSG_KECAMATAN = "Pilih kecamatan dari daftar jadwal."
 
@@ -37,10 +38,13 @@ class KecamatanPushApi(Controller):
 
     @post("", status_code=201, cache_control=NO_STORE)
     async def follow(self, request: Request[Any, Any, Any], notify: NotifyService,
-                     regions: Regions) -> dict[str, bool]:
+                     regions: Regions, subscribe_limiter: RateLimiter) -> dict[str, bool]:
+        client = _limit(request, subscribe_limiter)
         data = await _body(request)
         code = _kecamatan(regions, data, required=True)
-        await notify.subscribe(_subscription(notify, data), kecamatan=code)
+        outcome = await notify.subscribe(_subscription(notify, data), client, kecamatan=code)
+        if outcome in REFUSALS:
+            raise user_error(*REFUSALS[outcome])
         return {"subscribed": True}
 
     @post("/berhenti", status_code=200, cache_control=NO_STORE)

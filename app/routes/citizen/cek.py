@@ -16,16 +16,29 @@ from app.db.connection import Database
 from app.domain.errors import FieldError
 from app.domain.masking import mask_name
 from app.domain.phone import phone_last4
+from app.domain.theme import THEMES
+from app.domain.throttle import client_key
 from app.domain.tracking import normalize_tracking_code
 from app.notify.service import NotifyService
-from app.routes.pages import THEME_COOKIE, THEMES, render, safe_next
-from app.services.container import Services
+from app.oss.pages import OssPages
+from app.routes.pages import THEME_COOKIE, render, safe_next
+from app.security import client_address
+from app.services.ratelimit import RateLimiter
+from app.services.surveys import OPEN_STATUSES, SurveyService
 
 MSG_NOT_FOUND = (
     "Data tidak ditemukan. Periksa kode pelacakan dan 4 angka terakhir nomor WhatsApp "
     "yang didaftarkan."
 )
 MSG_DIGITS = "Isi 4 angka terakhir nomor WhatsApp yang didaftarkan."
+
+
+def _too_many(request: Request[Any, Any, Any], raw_code: str, wait: float) -> Any:
+    minutes = max(1, math.ceil(wait / 60))
+    page = render(request, "citizen/cek.html", 429, kode=raw_code,
+                  error=f"Terlalu banyak percobaan. Coba lagi dalam {minutes} menit.")
+    page.headers["Retry-After"] = str(math.ceil(wait))
+    return page
 
 
 class CitizenController(Controller):
@@ -40,37 +53,44 @@ class CitizenController(Controller):
         return render(request, "citizen/cek.html", kode=kode[:20], error=None)
 
     @post("/cek")
-    async def lookup(self, request: Request[Any, Any, Any], services: Services, db: Database,
-                     notify: NotifyService) -> Any:
+    async def lookup(self, request: Request[Any, Any, Any], db: Database,
+                     notify: NotifyService, status_limiter: RateLimiter,
+                     code_limiter: RateLimiter, oss_pages: OssPages,
+                     surveys: SurveyService) -> Any:
         form = await request.form()
         raw_code = str(form.get("kode", ""))[:20]
         digits = "".join(ch for ch in str(form.get("digits", "")) if ch.isdigit())[:4]
-        client = request.client.host if request.client else "unknown"
-        wait = services.status_limiter.hit(client)
+        wait = status_limiter.hit(client_key(client_address(request)))
         if wait is not None:
-            page = render(request, "citizen/cek.html", 429, kode=raw_code,
-                          error="Terlalu banyak percobaan. Coba lagi beberapa menit lagi.")
-            page.headers["Retry-After"] = str(math.ceil(wait))
-            return page
+            return _too_many(request, raw_code, wait)
         if len(digits) != 4:
             return render(request, "citizen/cek.html", 422, kode=raw_code, error=MSG_DIGITS)
         try:
             code = normalize_tracking_code(raw_code)
         except FieldError as exc:
             return render(request, "citizen/cek.html", 422, kode=raw_code, error=exc.message)
+        # Each tracking code takes only so many wrong answers, whether or not it exists: its
+        # 10,000 digit combinations cannot be walked through from many addresses.
+        wait = code_limiter.hit(code)
+        if wait is not None:
+            return _too_many(request, raw_code, wait)
         row = await db.read(store.by_tracking_code, code)
         expected = phone_last4(row["phone"]) if row else "----"
         # Same work and a byte-identical answer for "no such code" and "wrong digits": the
         # typed code is not echoed, so the page says nothing about which part was wrong.
         if not hmac.compare_digest(expected, digits) or row is None:
             return render(request, "citizen/cek.html", 404, kode="", error=MSG_NOT_FOUND)
+        code_limiter.take_back(code)  # a right answer is not a guess
         history = await db.read(store.history, row["id"])
+        survey_open = row["status"] in OPEN_STATUSES and not await surveys.answered(row["id"])
         return render(
             request, "citizen/status.html", app=row, history=history,
             owner=mask_name(row["name"]), kbli=json.loads(row["kbli_json"]),
+            oss_outage=await oss_pages.citizen_outage(row),
             # proof of this lookup for the push subscribe call (static/js/push.js)
             push_token=notify.tokens.issue(row["id"]),
             push_key=notify.public_key,
+            survey_url=surveys.path(row["id"]) if survey_open else None,
         )
 
     @post("/tema", name="theme")

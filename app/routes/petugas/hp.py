@@ -1,5 +1,6 @@
 """The officer's phone: the outbox queue (/petugas/antrian), its settings and checks
-(/petugas/pengaturan) and the import of exported queues (/petugas/impor).
+(/petugas/pengaturan), the officers' offline page (/petugas/offline) and the import of
+exported queues (/petugas/impor).
 
 The queue and settings pages hold no personal data: their lists are drawn on the phone
 from its own IndexedDB, so the service worker may keep them for offline use.
@@ -7,12 +8,12 @@ from its own IndexedDB, so the service worker may keep them for offline use.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from litestar import Controller, Request, get, post
 
 from app.db.users import User
+from app.domain.json_input import BadJson, TooDeep, parse_json
 from app.pwa import AppShell
 from app.routes.pages import render
 from app.routes.pwa import SHELL_CACHE
@@ -47,6 +48,11 @@ class HpController(Controller):
         shell: AppShell = services.shell
         return _shell(request, "petugas/pengaturan.html", version=shell.version)
 
+    @get("/offline", name="petugas_offline")
+    async def offline(self, request: Request[Any, Any, Any]) -> Any:
+        """What the worker shows an officer for a page that needs signal."""
+        return _shell(request, "petugas/offline.html")
+
     @get("/impor", name="impor")
     async def impor_page(self, request: Request[Any, Any, Any]) -> Any:
         return render(request, "petugas/impor.html", results=None, error=None)
@@ -60,8 +66,11 @@ class HpController(Controller):
             return render(request, "petugas/impor.html", 422, results=None,
                           error=MSG_IMPORT_FILE)
         try:
-            items = json.loads(await upload.read())["items"]
-        except (ValueError, KeyError, TypeError):
+            items = parse_json(await upload.read())["items"]
+        except TooDeep as exc:
+            return render(request, "petugas/impor.html", 400, results=None,
+                          error=f"{MSG_IMPORT_BAD} {exc.message}")
+        except (BadJson, KeyError, TypeError):
             items = None
         if not isinstance(items, list) or len(items) > MAX_IMPORT_ITEMS:
             return render(request, "petugas/impor.html", 422, results=None,

@@ -8,17 +8,29 @@ from typing import Any
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
 
+from app.db.access import operator_task
+from app.db.connection import Database
 from app.db.users import User
+from app.domain.access import can_see_task
 from app.oss.desk import MSG_TASK_TAKEN, OperatorDesk
-from app.oss.pages import OssPages
+from app.oss.pages import OssPages, TaskPage
 from app.routes.pages import render, see_other
-from app.security import require_officer
+from app.security import Actor, require_operator
+from app.services import audit
 from app.settings import Settings
+
+
+async def visible_task(oss_pages: OssPages, user: User, task_id: int) -> TaskPage:
+    """The task's page if ``user`` may see it; 404 otherwise, as for an unknown task."""
+    page = await oss_pages.task_page(task_id)
+    if page is None or not can_see_task(user, operator_task(page.task)):
+        raise NotFoundException()
+    return page
 
 
 class OssTugasController(Controller):
     path = "/petugas/oss-tugas"
-    guards = [require_officer]  # noqa: RUF012
+    guards = [require_operator]  # noqa: RUF012
     include_in_schema = False
 
     @get("/", name="oss_tugas")
@@ -33,20 +45,21 @@ class OssTugasController(Controller):
         return render(request, "petugas/oss_tugas.html", status_code, tasks=tasks,
                       notice=notice, mode=settings.oss_mode, me=user.id)
 
-    async def _task(self, request: Request[Any, Any, Any], oss_pages: OssPages, user: User,
-                    task_id: int, notice: str | None, status_code: int, nib: str = "",
-                    reason: str = "") -> Any:
-        page = await oss_pages.task_page(task_id)
-        if page is None:
-            raise NotFoundException()
+    async def _task(self, request: Request[Any, Any, Any], oss_pages: OssPages, db: Database,
+                    actor: Actor, user: User, task_id: int, notice: str | None,
+                    status_code: int, nib: str = "", reason: str = "") -> Any:
+        """The task page: it shows the full NIK, so each view goes to the audit log."""
+        page = await visible_task(oss_pages, user, task_id)
+        await audit.log(db, actor, audit.NIK_VIEW, "application", str(page.application["id"]),
+                        f"tugas operator OSS {task_id}")
         return render(request, "petugas/oss_tugas_satu.html", status_code, page=page,
                       task=page.task, app=page.application, notice=notice, me=user.id,
                       nib=nib, reason=reason)
 
     @get("/{task_id:int}", name="oss_tugas_satu")
     async def task(self, request: Request[Any, Any, Any], task_id: int, oss_pages: OssPages,
-                   user: User) -> Any:
-        return await self._task(request, oss_pages, user, task_id, None, 200)
+                   db: Database, actor: Actor, user: User) -> Any:
+        return await self._task(request, oss_pages, db, actor, user, task_id, None, 200)
 
     @post("/{task_id:int}/ambil")
     async def claim(self, request: Request[Any, Any, Any], task_id: int,
@@ -64,27 +77,35 @@ class OssTugasController(Controller):
 
     @post("/{task_id:int}/selesai")
     async def finish(self, request: Request[Any, Any, Any], task_id: int,
-                     oss_desk: OperatorDesk, oss_pages: OssPages, user: User) -> Any:
+                     oss_desk: OperatorDesk, oss_pages: OssPages, settings: Settings,
+                     db: Database, actor: Actor, user: User) -> Any:
         nib = str((await request.form()).get("nib", ""))[:40]
-        return await self._close(request, task_id, oss_desk, oss_pages, user,
-                                 oss_desk.finish, nib, {"nib": nib})
+        return await self._close(request, task_id, oss_desk, oss_pages, settings, db, actor,
+                                 user, oss_desk.finish, nib, {"nib": nib})
 
     @post("/{task_id:int}/tolak")
     async def reject(self, request: Request[Any, Any, Any], task_id: int,
-                     oss_desk: OperatorDesk, oss_pages: OssPages, user: User) -> Any:
+                     oss_desk: OperatorDesk, oss_pages: OssPages, settings: Settings,
+                     db: Database, actor: Actor, user: User) -> Any:
         reason = str((await request.form()).get("reason", ""))[:600]
-        return await self._close(request, task_id, oss_desk, oss_pages, user,
-                                 oss_desk.reject, reason, {"reason": reason})
+        return await self._close(request, task_id, oss_desk, oss_pages, settings, db, actor,
+                                 user, oss_desk.reject, reason, {"reason": reason})
 
     async def _close(self, request: Request[Any, Any, Any], task_id: int,
-                     oss_desk: OperatorDesk, oss_pages: OssPages, user: User, action: Any,
-                     typed: str, keep: dict[str, str]) -> Any:
+                     oss_desk: OperatorDesk, oss_pages: OssPages, settings: Settings,
+                     db: Database, actor: Actor, user: User, action: Any, typed: str,
+                     keep: dict[str, str]) -> Any:
         """Finish or reject a task: back to the application when done, else the task page
-        again with the operator's message and what they typed."""
+        again with the operator's message and what they typed (the queue, with the message,
+        once someone else closed it: its page is no longer theirs to see)."""
         page = await oss_pages.task_page(task_id)
         if page is None:
             raise NotFoundException()
         message = await action(task_id, user.id, user.username, typed)
         if message:
-            return await self._task(request, oss_pages, user, task_id, message, 422, **keep)
+            try:
+                return await self._task(request, oss_pages, db, actor, user, task_id, message,
+                                        422, **keep)
+            except NotFoundException:
+                return await self._tasks(request, oss_pages, settings, user, message, 409)
         return see_other(request, f"/petugas/permohonan/{page.application['tracking_code']}")

@@ -15,32 +15,68 @@ from litestar.exceptions import NotFoundException
 
 from app.clock import wib_today
 from app.db import applications as store
+from app.db.access import application_with_scope
 from app.db.connection import Database
 from app.db.users import User
+from app.domain.access import (
+    OFFICER,
+    OSS_OPERATOR,
+    ApplicationScope,
+    can_change_application,
+    can_see_application,
+)
 from app.domain.application import form_values, read_form
 from app.domain.errors import FieldError
+from app.domain.status import Status
 from app.domain.tracking import normalize_tracking_code
+from app.http_errors import user_error
 from app.notify.service import NotifyService
 from app.oss.pages import OssPages
 from app.reference.kbli import KbliCatalog
 from app.reference.regions import Regions
+from app.routes.origin import public_base_url
 from app.routes.pages import is_htmx, render, see_other
 from app.routes.pwa import SHELL_CACHE
-from app.security import require_officer
+from app.security import Actor, require_login, require_officer, require_roles
+from app.services import audit
 from app.services.intake import MSG_CONFLICT, IntakeService
+from app.services.rounds import RoundsService
 from app.settings import Settings
 
+# The roles that may open an application at all; which one, and whether they may change
+# it, is app/domain/access.py's answer (an operator who sees it is refused a change: 403).
+READERS = require_roles(OFFICER, OSS_OPERATOR)
+MSG_READ_ONLY = ("Anda hanya dapat melihat permohonan ini. Petugas yang mendaftarkannya atau "
+                 "admin yang dapat mengubahnya.")
 
-async def application_by_code(db: Database, code: str) -> Any:
-    """The application with this tracking code, or 404 (a malformed code too)."""
+
+async def visible_application(db: Database, user: User, code: str
+                              ) -> tuple[Any, ApplicationScope]:
+    """The application with this tracking code and its scope, if ``user`` may see it.
+    Unknown, malformed and someone else's all answer 404: a code's existence is not revealed
+    (app/domain/access.py)."""
     try:
         code = normalize_tracking_code(code)
     except FieldError as exc:
         raise NotFoundException() from exc
-    row = await db.read(store.by_tracking_code, code)
-    if row is None:
+    found = await db.read(application_with_scope, code)
+    if found is None or not can_see_application(user, found[1]):
         raise NotFoundException()
+    return found
+
+
+async def application_for(db: Database, user: User, code: str, *, change: bool = False) -> Any:
+    """The application if ``user`` may see it and, with ``change``, act on it (else 403)."""
+    row, scope = await visible_application(db, user, code)
+    if change and not can_change_application(user, scope):
+        raise user_error(403, "read_only", MSG_READ_ONLY)
     return row
+
+
+async def audit_nik_view(db: Database, actor: Actor, application_id: int, page: str) -> None:
+    """A page showing an application's full NIK was served: who, when, which application,
+    from which route and client (the actor). Never the NIK itself."""
+    await audit.log(db, actor, audit.NIK_VIEW, "application", str(application_id), page)
 
 
 def described(row: Any, kbli: KbliCatalog, regions: Regions) -> dict[str, Any]:
@@ -55,27 +91,44 @@ def described(row: Any, kbli: KbliCatalog, regions: Regions) -> dict[str, Any]:
 
 
 class PermohonanController(Controller):
+    """Officers (their own applications), OSS operators (reading the applications of their
+    tasks) and admins. Each handler names its roles; the scope of one application is
+    checked by ``application_for``."""
+
     path = "/petugas"
-    guards = [require_officer]  # noqa: RUF012
+    guards = [require_login]  # noqa: RUF012
     include_in_schema = False
 
-    @get("/", name="petugas")
-    async def home(self, request: Request[Any, Any, Any], db: Database, user: User) -> Any:
+    @get("/", name="petugas", guards=[require_officer])
+    async def home(self, request: Request[Any, Any, Any], db: Database, user: User,
+                   rounds: RoundsService) -> Any:
         rows = await db.read(store.for_officer_on_day, user.id, wib_today().isoformat())
-        return render(request, "petugas/home.html", applications=rows, today=wib_today())
+        return render(request, "petugas/home.html", applications=rows, today=wib_today(),
+                      my_rounds=await rounds.upcoming_for(user.id))
 
     # -- the capture form ----------------------------------------------------------------
-    @get("/daftar", name="daftar")
-    async def daftar_page(self, request: Request[Any, Any, Any], regions: Regions,
-                          kbli: KbliCatalog) -> Any:
-        page = self._form(request, regions, kbli, {}, {}, 200)
+    @get("/daftar", name="daftar", guards=[require_officer])
+    async def daftar_page(self, request: Request[Any, Any, Any], db: Database, regions: Regions,
+                          kbli: KbliCatalog, rounds: RoundsService, settings: Settings,
+                          user: User) -> Any:
+        today = wib_today().isoformat()
+        mine = [r for r in await rounds.upcoming_for(user.id) if r.row["day"] <= today]
+        values: dict[str, str] = {}
+        if mine:  # the round of today: its place is where the car is, and it is recorded
+            here = mine[0].row
+            values = {"round_id": str(here["id"]), "kecamatan": here["kecamatan"],
+                      "desa": here["desa"] or ""}
+        page = await self._form(request, db, regions, kbli, values, {}, 200,
+                                round_view=mine[0] if mine else None,
+                                status_base=public_base_url(request, settings))
         # The empty form is part of the offline app shell: no personal data in it.
         page.headers["Cache-Control"] = SHELL_CACHE
         return page
 
-    @post("/daftar")
-    async def daftar(self, request: Request[Any, Any, Any], intake: IntakeService,
-                     regions: Regions, kbli: KbliCatalog, user: User) -> Any:
+    @post("/daftar", guards=[require_officer])
+    async def daftar(self, request: Request[Any, Any, Any], intake: IntakeService, db: Database,
+                     regions: Regions, kbli: KbliCatalog, settings: Settings,
+                     user: User) -> Any:
         form = await request.form()
         values = read_form(form)
         client_id = str(form.get("client_id", ""))
@@ -83,17 +136,20 @@ class PermohonanController(Controller):
         if result.accepted:
             return see_other(request, f"/petugas/permohonan/{result.tracking_code}/tanda-terima")
         if result.status_code == 422:
-            return self._form(request, regions, kbli, values, result.errors, 422,
-                              client_id=client_id)
+            return await self._form(request, db, regions, kbli, values, result.errors, 422,
+                                    client_id=client_id,
+                                    status_base=public_base_url(request, settings))
         notice = MSG_CONFLICT if result.status_code == 409 else result.message
         # A conflict or a broken key: keep what was typed, give the form a fresh key.
-        return self._form(request, regions, kbli, values, {},
-                          422 if result.status_code < 500 else 503, notice=notice)
+        return await self._form(request, db, regions, kbli, values, {},
+                                422 if result.status_code < 500 else 503, notice=notice,
+                                status_base=public_base_url(request, settings))
 
-    def _form(
-        self, request: Request[Any, Any, Any], regions: Regions, kbli: KbliCatalog,
-        values: dict[str, str], errors: dict[str, str], status_code: int,
-        client_id: str | None = None, notice: str | None = None,
+    async def _form(
+        self, request: Request[Any, Any, Any], db: Database, regions: Regions,
+        kbli: KbliCatalog, values: dict[str, str], errors: dict[str, str], status_code: int,
+        client_id: str | None = None, notice: str | None = None, round_view: Any = None,
+        status_base: str = "",
     ) -> Any:
         kecamatan = values.get("kecamatan") or ""
         chosen = [c for c in values.get("kbli", "").replace(",", " ").split() if c]
@@ -106,37 +162,46 @@ class PermohonanController(Controller):
             "desa_list": regions.desa_of(kecamatan) if kecamatan else [],
             "regions": regions,
             "chosen_kbli": [e for c in chosen if (e := kbli.get(c))],
+            "services": await db.read(store.services_by_agency),
+            "round_view": round_view,
+            "status_base": status_base,  # the phone's receipt QR: {base}/cek?kode=CODE
         }
         template = "petugas/_form.html" if is_htmx(request) else "petugas/daftar.html"
         return render(request, template, status_code, **context)
 
     # -- one application -------------------------------------------------------------------
-    @get("/permohonan/{code:str}", name="permohonan")
+    @get("/permohonan/{code:str}", name="permohonan", guards=[READERS])
     async def permohonan(self, request: Request[Any, Any, Any], code: str, db: Database,
                          oss_pages: OssPages, notify: NotifyService, kbli: KbliCatalog,
-                         regions: Regions) -> Any:
-        row = await application_by_code(db, code)
+                         regions: Regions, settings: Settings, user: User, actor: Actor
+                         ) -> Any:
+        row, scope = await visible_application(db, user, code)
         history = await db.read(store.history, row["id"])
         oss = await oss_pages.application_view(row)
-        whatsapp = await notify.whatsapp_view(row)
+        # The hand-off is for those who may act on it: an operator only reads the page.
+        whatsapp = (await notify.whatsapp_view(row, public_base_url(request, settings))
+                    if can_change_application(user, scope) else None)
+        await audit_nik_view(db, actor, row["id"], "halaman permohonan")
         return render(request, "petugas/permohonan.html", app=row, history=history, oss=oss,
                       whatsapp=whatsapp, **described(row, kbli, regions))
 
-    @post("/permohonan/{code:str}/whatsapp-terkirim", name="whatsapp_terkirim")
+    @post("/permohonan/{code:str}/whatsapp-terkirim", name="whatsapp_terkirim",
+          guards=[READERS])
     async def whatsapp_terkirim(self, request: Request[Any, Any, Any], code: str,
                                 db: Database, notify: NotifyService, user: User) -> Any:
         """"Tandai terkirim lewat WhatsApp": issued -> notified, in the history."""
-        row = await application_by_code(db, code)
+        row = await application_for(db, user, code, change=True)
         # Already marked (a double tap) or not issued: nothing to record, the page shows why.
         with contextlib.suppress(store.TransitionError):
             await notify.mark_whatsapp_sent(row["id"], user.username)
         return see_other(request, f"/petugas/permohonan/{row['tracking_code']}")
 
-    @get("/permohonan/{code:str}/tanda-terima", name="tanda_terima")
+    @get("/permohonan/{code:str}/tanda-terima", name="tanda_terima", guards=[READERS])
     async def tanda_terima(self, request: Request[Any, Any, Any], code: str, db: Database,
-                           settings: Settings, kbli: KbliCatalog, regions: Regions) -> Any:
-        row = await application_by_code(db, code)
-        status_url = f"{settings.base_url}/cek?kode={row['tracking_code']}"
+                           settings: Settings, kbli: KbliCatalog, regions: Regions,
+                           user: User) -> Any:
+        row = await application_for(db, user, code)  # the receipt masks the NIK
+        status_url = f"{public_base_url(request, settings)}/cek?kode={row['tracking_code']}"
         qr = segno.make(status_url, error="m")
         return render(request, "petugas/tanda_terima.html", app=row, status_url=status_url,
                       qr_svg=qr.svg_inline(scale=5, dark="#000", light="#fff", border=2),
@@ -149,18 +214,19 @@ class PermohonanController(Controller):
         return render(request, "petugas/perbaiki.html", status_code, app=app, values=values,
                       errors=errors, desa_groups=groups)
 
-    @get("/permohonan/{code:str}/perbaiki", name="perbaiki")
+    @get("/permohonan/{code:str}/perbaiki", name="perbaiki", guards=[READERS])
     async def perbaiki_page(self, request: Request[Any, Any, Any], code: str, db: Database,
-                            regions: Regions) -> Any:
-        app = await application_by_code(db, code)
-        if app["status"] != "needs_fix":  # nothing to fix: back to the application
+                            regions: Regions, user: User, actor: Actor) -> Any:
+        app = await application_for(db, user, code, change=True)
+        if app["status"] != Status.NEEDS_FIX:  # nothing to fix: back to the application
             return see_other(request, f"/petugas/permohonan/{app['tracking_code']}")
+        await audit_nik_view(db, actor, app["id"], "perbaikan permohonan")
         return self._perbaiki_page(request, regions, app, form_values(app), {}, 200)
 
-    @post("/permohonan/{code:str}/perbaiki")
+    @post("/permohonan/{code:str}/perbaiki", guards=[READERS])
     async def perbaiki(self, request: Request[Any, Any, Any], code: str, db: Database,
                        intake: IntakeService, regions: Regions, user: User) -> Any:
-        app = await application_by_code(db, code)
+        app = await application_for(db, user, code, change=True)
         values = read_form(await request.form())
         errors = await intake.resubmit(app, values, user.username)
         if errors:

@@ -3,6 +3,9 @@
 Full jitter (AWS Architecture Blog, "Exponential Backoff And Jitter"): the n-th retry waits
 ``uniform(0, min(cap, base * 2**n))``. Spreading retries over the whole window keeps a crowd
 of waiting jobs from hitting OSS in step when it comes back.
+
+A server's ``Retry-After`` is obeyed up to a cap: an OSS that says "an hour" while it
+restarts would otherwise hold applications for an hour after it is back.
 """
 
 from __future__ import annotations
@@ -27,18 +30,28 @@ def full_jitter(attempt: int, base_s: float, cap_s: float, rng: random.Random) -
     return rng.uniform(0.0, backoff_ceiling(attempt, base_s, cap_s))
 
 
+def obeyed_retry_after(retry_after_s: float | None, cap_s: float) -> float | None:
+    """The part of a server's ``Retry-After`` we obey: at most ``cap_s`` seconds."""
+    if retry_after_s is None:
+        return None
+    return min(retry_after_s, cap_s)
+
+
 def retry_delay(
     attempt: int,
     base_s: float,
     cap_s: float,
     rng: random.Random,
     retry_after_s: float | None = None,
+    retry_after_cap_s: float = math.inf,
 ) -> float:
     """Seconds to wait before the next attempt: full jitter, but never sooner than the
-    server asked (``Retry-After``), even when that is beyond the cap."""
+    server asked (``Retry-After``, obeyed up to ``retry_after_cap_s``), even when that is
+    beyond the backoff cap."""
     delay = full_jitter(attempt, base_s, cap_s, rng)
-    if retry_after_s is not None and retry_after_s > delay:
-        return retry_after_s
+    asked = obeyed_retry_after(retry_after_s, retry_after_cap_s)
+    if asked is not None and asked > delay:
+        return asked
     return delay
 
 

@@ -7,7 +7,13 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.oss.backoff import backoff_ceiling, full_jitter, parse_retry_after, retry_delay
+from app.domain.backoff import (
+    backoff_ceiling,
+    full_jitter,
+    obeyed_retry_after,
+    parse_retry_after,
+    retry_delay,
+)
 
 
 def test_ceiling_doubles_per_attempt_up_to_the_cap() -> None:
@@ -40,6 +46,23 @@ def test_retry_after_is_a_floor_even_beyond_the_cap() -> None:
     assert retry_delay(5, 1.0, 2.0, rng, retry_after_s=None) <= 2.0
     assert retry_delay(5, 100.0, 100.0, random.Random(3), retry_after_s=0.0) == full_jitter(
         5, 100.0, 100.0, random.Random(3))
+
+
+def test_retry_after_is_obeyed_only_up_to_its_cap() -> None:
+    # OSS says "an hour" while it restarts: we believe it for five minutes at most
+    assert retry_delay(0, 1.0, 2.0, random.Random(1), retry_after_s=3600.0,
+                       retry_after_cap_s=300.0) == 300.0
+    # under the cap it is still a floor
+    assert retry_delay(0, 1.0, 2.0, random.Random(1), retry_after_s=30.0,
+                       retry_after_cap_s=300.0) == 30.0
+    # a cap below the backoff window: the jittered backoff wins
+    rng = random.Random(4)
+    expected = full_jitter(6, 10.0, 600.0, random.Random(4))
+    assert retry_delay(6, 10.0, 600.0, rng, retry_after_s=3600.0,
+                       retry_after_cap_s=0.0) == expected
+    assert obeyed_retry_after(3600.0, 300.0) == 300.0
+    assert obeyed_retry_after(12.0, 300.0) == 12.0
+    assert obeyed_retry_after(None, 300.0) is None
 
 
 def test_parse_retry_after_seconds_and_http_dates() -> None:
