@@ -1,5 +1,5 @@
 """Command line: ``python -m app serve | migrate | create-user | user | seed-demo |
-forward | backup | restore | retention``."""
+forward | backup | restore | retention | reminders``."""
 
 from __future__ import annotations
 
@@ -176,6 +176,26 @@ def cmd_retention(settings: Settings, _: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reminders(settings: Settings, args: argparse.Namespace) -> int:
+    """One run of the schedule's reminder job (the web app also runs it every minute);
+    ``--now`` sets the job's clock (an ISO time with its offset), for tests and drills."""
+    from app.reference.regions import Regions
+    from app.services import reminders
+
+    now = datetime.fromisoformat(args.now) if args.now else datetime.now(UTC)
+    if now.tzinfo is None:
+        print("--now perlu zona waktu, misalnya 2026-12-11T18:00:00+07:00", file=sys.stderr)
+        return 2
+    migrate_path(settings.db_path)
+    conn = open_sync(settings.db_path)
+    try:
+        result = run_transaction(conn, reminders.run, Regions.load(), now)
+    finally:
+        conn.close()
+    print(f"pengingat jadwal: {result.notices} pemberitahuan, {result.jobs} kiriman push")
+    return 0
+
+
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -290,6 +310,9 @@ def main(argv: list[str] | None = None) -> int:
     restore.add_argument("--to", required=True, help="the new, empty data directory")
     sub.add_parser("retention", help="blank or delete personal data past its retention "
                    "period, once")
+    reminders = sub.add_parser("reminders", help="queue the schedule's reminders and change "
+                               "notices due now, once")
+    reminders.add_argument("--now", help="the job's clock, ISO with offset (default: now)")
     args = parser.parse_args(argv)
     os.umask(0o077)  # the database, its WAL, keys and backups are the service's alone
     settings = Settings.from_env()
@@ -301,5 +324,6 @@ def main(argv: list[str] | None = None) -> int:
                            base_url_configured=bool(os.environ.get("JBM_BASE_URL")))
     handlers = {"serve": cmd_serve, "migrate": cmd_migrate, "create-user": cmd_create_user,
                 "user": cmd_user, "seed-demo": cmd_seed_demo, "forward": cmd_forward,
-                "backup": cmd_backup, "restore": cmd_restore, "retention": cmd_retention}
+                "backup": cmd_backup, "restore": cmd_restore, "retention": cmd_retention,
+                "reminders": cmd_reminders}
     return handlers[args.command](settings, args)

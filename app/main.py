@@ -32,10 +32,12 @@ from app.routes.api.applications import ApplicationsApi
 from app.routes.api.oss import PiaController
 from app.routes.api.perangkat import PerangkatApi
 from app.routes.api.push import NotifyApi
+from app.routes.api.push_kecamatan import KecamatanPushApi
 from app.routes.api.survei import SurveiApi
 from app.routes.auth import AuthController
 from app.routes.citizen.cek import CitizenController
 from app.routes.citizen.ikm import IkmController
+from app.routes.citizen.jadwal import JadwalController
 from app.routes.citizen.saran import SaranController
 from app.routes.citizen.statistik import PublicStatistikController
 from app.routes.citizen.survei import SurveiController
@@ -55,6 +57,7 @@ from app.routes.pwa import PwaController
 from app.routes.reference import ReferenceController, warm
 from app.security import HeadersMiddleware, SessionMiddleware
 from app.services.container import Services
+from app.services.reminders import RoundReminders
 from app.services.retention import RetentionJob
 from app.settings import Settings
 
@@ -75,6 +78,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     secret = settings.resolved_secret_key()
     services = Services.build(settings)
     retention = RetentionJob(settings, services.db)
+    reminders = RoundReminders(settings, services.db, services.regions,
+                               services.notify.notifier.wake)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -86,11 +91,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
         services.oss.start()  # the OSS forwarder (unless JBM_OSS_FORWARDER=0)
         services.notify.start()  # the push notifier (unless JBM_PUSH_NOTIFIER=0)
         retention.start()  # personal data past its period (unless JBM_RETENTION=off)
+        reminders.start()  # the schedule's reminders (unless JBM_ROUND_REMINDERS=off)
         warming = asyncio.create_task(asyncio.to_thread(warm, services.kbli, services.regions))
         try:
             yield
         finally:
             await warming
+            await reminders.stop()
             await retention.stop()
             await services.notify.stop()
             await services.oss.stop()
@@ -105,6 +112,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[
             healthz,
             CitizenController,
+            JadwalController,
             AuthController,
             PermohonanController,
             HpController,
@@ -118,6 +126,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AdminUsersController,
             AdminAuditController,
             NotifyApi,
+            KecamatanPushApi,
             AdminOssController,
             PesanWhatsappController,
             PdpController,

@@ -173,6 +173,9 @@ class Settings:
     # -- The car's rounds: honorarium (app/services/honorarium.py) ---------------------
     honor_rate: int = 75_000  # Rupiah per officer per round done (a year's own rate wins)
     honor_evening_rate: int | None = None  # for evening rounds, when set
+    # -- The public schedule's reminders (docs/schedule.md) -------------------------------
+    round_reminders: bool = True  # run the reminder job inside the web app
+    round_reminders_interval_s: float = _env(60.0, min=5.0)  # how often it looks at the rounds
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -195,7 +195,9 @@ class RawHttpConnection:
                 chunked = True
             elif name == b"content-encoding":
                 encoding = value.strip().lower()
-        if length >= 0:
+        if status in (204, 304):  # never a body (RFC 9110), whatever the headers say
+            body = b""
+        elif length >= 0:
             body = await self._reader.readexactly(length)
         elif chunked:
             body = await self._read_chunked()

@@ -105,6 +105,36 @@
     return root.JBM.data.desaOptionsHtml(url.searchParams.get("kecamatan") || "");
   });
 
+  // -- the public schedule (/jadwal, docs/schedule.md) -----------------------------------
+  // Stale-while-revalidate in a cache of its own (no "jbm-" prefix: kept across app
+  // versions, since it holds data, not the shell): the last copy at once, even without a
+  // signal (the page says "Data per … WIB"), and a fresh one kept for next time. A page
+  // never seen offline falls back to the schedule's front page, then the offline page.
+  var SCHEDULE_CACHE = "jadwal-v1";
+  function isSchedule(u) {
+    return u.pathname === "/jadwal" || u.pathname === "/jadwal.json" || /^\/jadwal\/\d+$/.test(u.pathname);
+  }
+
+  function schedulePage(event) {
+    var key = new URL(event.request.url).href;
+    var open = caches.open(SCHEDULE_CACHE);
+    var refresh = fetch(event.request).then(function (response) {
+      if (!response.ok || response.redirected || response.type !== "basic") { return response; }
+      var copy = response.clone();
+      return open.then(function (c) { return c.put(key, copy); }).then(function () { return response; });
+    });
+    event.waitUntil(refresh.catch(function () { return null; }));
+    return open.then(function (c) {
+      return c.match(key).then(function (hit) {
+        return hit || refresh.catch(function () {
+          return c.match("/jadwal", { ignoreSearch: true }).then(function (front) {
+            return front || offlinePage();
+          });
+        });
+      });
+    });
+  }
+
   // -- the table ---------------------------------------------------------------------------
   var TABLE = [
     [function (r, u) { return r.method === "POST" && r.mode === "navigate" && u.origin === root.location.origin && u.pathname === "/keluar"; }, logout],
@@ -115,6 +145,7 @@
     [function (r, u) { return u.pathname === "/ref/kbli.json" || u.pathname === "/ref/wilayah.json"; }, staleWhileRevalidate],
     [function (r, u) { return u.pathname === "/ref/kbli"; }, offlineKbli],
     [function (r, u) { return u.pathname === "/ref/desa"; }, offlineDesa],
+    [function (r, u) { return isSchedule(u); }, schedulePage],
     [function (r, u) { return r.mode === "navigate" && SHELL_PAGES.indexOf(u.pathname) >= 0; }, networkFirstPage],
     [function (r) { return r.mode === "navigate"; }, networkOnlyPage],
   ];

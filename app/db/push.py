@@ -34,19 +34,23 @@ SubscribeOutcome = Literal["subscribed", "application_full", "client_full"]
 
 def subscribe(conn: sqlite3.Connection, endpoint: str, p256dh: str, auth: str,
               user_id: int | None, application_id: int | None, now: str, client_key: str,
-              max_per_application: int, max_per_client: int, client_since: str
-              ) -> SubscribeOutcome:
-    """Store (or refresh the keys of) a subscription and link it to its owner.
+              max_per_application: int, max_per_client: int, client_since: str,
+              kecamatan: str | None = None) -> SubscribeOutcome:
+    """Store (or refresh the keys of) a subscription and link it to its owner: an officer,
+    an application, or a kecamatan's rounds (the public schedule, docs/schedule.md).
 
     A new link is refused when its application already has ``max_per_application`` phones,
     or when ``client_key`` made ``max_per_client`` links since ``client_since``. Renewing a
     link that exists (new keys for the same endpoint) is always allowed.
     """
+    # the one owner this link is for; the others stay NULL (never equal to anything)
+    owner = ((user_id, None, None) if user_id is not None
+             else (None, None, kecamatan) if kecamatan is not None
+             else (None, application_id, None))
     existing = conn.execute(
         "SELECT 1 FROM push_links l JOIN push_subscriptions s ON s.id = l.subscription_id"
-        " WHERE s.endpoint = ? AND (l.user_id = ? OR l.application_id = ?)",
-        (endpoint, user_id if user_id is not None else -1,
-         application_id if user_id is None else -1)).fetchone()
+        " WHERE s.endpoint = ? AND (l.user_id = ? OR l.application_id = ? OR l.kecamatan = ?)",
+        (endpoint, *owner)).fetchone()
     if existing is None:
         if application_id is not None and user_id is None and conn.execute(
                 "SELECT count(*) FROM push_links WHERE application_id = ?",
@@ -69,6 +73,10 @@ def subscribe(conn: sqlite3.Connection, endpoint: str, p256dh: str, auth: str,
         conn.execute(
             "INSERT OR IGNORE INTO push_links (subscription_id, user_id, created_at, client_key)"
             " VALUES (?, ?, ?, ?)", (sub_id, user_id, now, client_key))
+    elif kecamatan is not None:
+        conn.execute(
+            "INSERT OR IGNORE INTO push_links (subscription_id, kecamatan, created_at, client_key)"
+            " VALUES (?, ?, ?, ?)", (sub_id, kecamatan, now, client_key))
     else:
         conn.execute(
             "INSERT OR IGNORE INTO push_links (subscription_id, application_id, created_at,"
@@ -77,7 +85,7 @@ def subscribe(conn: sqlite3.Connection, endpoint: str, p256dh: str, auth: str,
 
 
 def unsubscribe(conn: sqlite3.Connection, endpoint: str, user_id: int | None,
-                application_id: int | None) -> bool:
+                application_id: int | None, kecamatan: str | None = None) -> bool:
     """Remove one owner's link; a subscription left with no link is deleted. True if found."""
     row = conn.execute("SELECT id FROM push_subscriptions WHERE endpoint = ?",
                        (endpoint,)).fetchone()
@@ -86,6 +94,9 @@ def unsubscribe(conn: sqlite3.Connection, endpoint: str, user_id: int | None,
     if user_id is not None:
         cur = conn.execute("DELETE FROM push_links WHERE subscription_id = ? AND user_id = ?",
                            (row[0], user_id))
+    elif kecamatan is not None:
+        cur = conn.execute("DELETE FROM push_links WHERE subscription_id = ? AND kecamatan = ?",
+                           (row[0], kecamatan))
     else:
         cur = conn.execute(
             "DELETE FROM push_links WHERE subscription_id = ? AND application_id = ?",
@@ -98,7 +109,12 @@ def unsubscribe(conn: sqlite3.Connection, endpoint: str, user_id: int | None,
 
 
 def is_subscribed(conn: sqlite3.Connection, endpoint: str, user_id: int | None,
-                  application_id: int | None) -> bool:
+                  application_id: int | None, kecamatan: str | None = None) -> bool:
+    if kecamatan is not None:
+        found = conn.execute(
+            "SELECT 1 FROM push_links l JOIN push_subscriptions s ON s.id = l.subscription_id"
+            " WHERE s.endpoint = ? AND l.kecamatan = ?", (endpoint, kecamatan)).fetchone()
+        return found is not None
     row = conn.execute(
         "SELECT 1 FROM push_links l JOIN push_subscriptions s ON s.id = l.subscription_id"
         " WHERE s.endpoint = ? AND (l.user_id = ? OR l.application_id = ?)",

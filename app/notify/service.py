@@ -93,7 +93,8 @@ class NotifyService:
         return hmac.new(self._client_secret, key, hashlib.sha256).hexdigest()[:32]
 
     async def subscribe(self, sub: CheckedSubscription, client: str, user_id: int | None = None,
-                        application_id: int | None = None) -> SubscribeOutcome:
+                        application_id: int | None = None, kecamatan: str | None = None
+                        ) -> SubscribeOutcome:
         """Check where the endpoint's name points now, then store it within the caps."""
         try:
             await asyncio.to_thread(resolve_checked, sub.target.host, sub.target.port,
@@ -106,15 +107,19 @@ class NotifyService:
         return await self.db.write(
             store.subscribe, sub.endpoint, sub.p256dh, sub.auth, user_id, application_id,
             iso(now), self.client_hash(client), self.settings.push_max_per_application,
-            self.settings.push_max_per_client, iso(now - CLIENT_CAP_WINDOW))
+            self.settings.push_max_per_client, iso(now - CLIENT_CAP_WINDOW), kecamatan)
 
     async def unsubscribe(self, endpoint: str, user_id: int | None = None,
-                          application_id: int | None = None) -> bool:
-        return await self.db.write(store.unsubscribe, endpoint, user_id, application_id)
+                          application_id: int | None = None, kecamatan: str | None = None
+                          ) -> bool:
+        return await self.db.write(store.unsubscribe, endpoint, user_id, application_id,
+                                   kecamatan)
 
     async def is_subscribed(self, endpoint: str, user_id: int | None = None,
-                            application_id: int | None = None) -> bool:
-        return await self.db.read(store.is_subscribed, endpoint, user_id, application_id)
+                            application_id: int | None = None, kecamatan: str | None = None
+                            ) -> bool:
+        return await self.db.read(store.is_subscribed, endpoint, user_id, application_id,
+                                  kecamatan)
 
     # -- WhatsApp ----------------------------------------------------------------------------
     async def whatsapp_template(self) -> str:

@@ -33,6 +33,7 @@ from app.services.public_forms import PublicFormLimits
 from app.services.ratelimit import RateLimiter
 from app.services.referrals import ReferralService
 from app.services.rounds import RoundsService
+from app.services.schedule import ScheduleService
 from app.services.statistics import StatisticsService
 from app.services.surveys import SurveyService
 from app.settings import Settings
@@ -141,6 +142,10 @@ async def _referrals(services: Services) -> ReferralService:
     return services.referrals
 
 
+async def _schedule(services: Services) -> ScheduleService:
+    return services.schedule
+
+
 def dependencies() -> dict[str, Provide]:
     providers = {
         "services": _services, "user": _user, "actor": _actor, "accounts": _accounts,
@@ -152,5 +157,6 @@ def dependencies() -> dict[str, Provide]:
         "rounds": _rounds, "honor": _honor, "invitations": _invitations,
         "surveys": _surveys, "complaints": _complaints, "form_limits": _form_limits,
         "statistics": _statistics, "exports": _exports, "referrals": _referrals,
+        "schedule": _schedule,
     }
     return {name: Provide(fn) for name, fn in providers.items()}

@@ -24,6 +24,7 @@ from app.services.public_forms import PublicFormLimits
 from app.services.ratelimit import RateLimiter
 from app.services.referrals import ReferralService
 from app.services.rounds import RoundsService
+from app.services.schedule import ScheduleService
 from app.services.statistics import StatisticsService
 from app.services.surveys import SurveyService
 from app.settings import Settings
@@ -55,6 +56,7 @@ class Services:
     statistics: StatisticsService
     exports: ExportJobs
     referrals: ReferralService
+    schedule: ScheduleService
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -102,6 +104,7 @@ class Services:
             statistics=StatisticsService(db, regions),
             exports=ExportJobs(settings.db_path, settings.data_dir, regions),
             referrals=ReferralService(db, regions),
+            schedule=ScheduleService(settings, db, regions),
         )
 
 

@@ -1,13 +1,14 @@
 // Push notifications on/off for this phone: the citizen's status page (one application,
-// proven by the lookup token) and the officer's settings page (their own captures).
-// Markup: <section data-push="citizen|officer" data-push-token=…> with [data-push-state],
+// proven by the lookup token), the officer's settings page (their own captures) and the
+// schedule (a kecamatan's rounds, data-push-kecamatan; none named: every one followed).
+// Markup: <section data-push="citizen|officer|kecamatan" data-push-token=…> with [data-push-state],
 // [data-push-on], [data-push-off] and [data-push-msg]. No inline script (CSP).
 (function () {
   "use strict";
   var box = document.querySelector("[data-push]");
   if (!box) { return; }
-  var mode = box.dataset.push === "officer" ? "officer" : "citizen";
-  var base = mode === "officer" ? "/api/push/petugas" : "/api/push/warga";
+  var mode = box.dataset.push === "officer" || box.dataset.push === "kecamatan" ? box.dataset.push : "citizen";
+  var base = { officer: "/api/push/petugas", kecamatan: "/api/push/kecamatan" }[mode] || "/api/push/warga";
   var stateEl = box.querySelector("[data-push-state]");
   var onBtn = box.querySelector("[data-push-on]");
   var offBtn = box.querySelector("[data-push-off]");
@@ -23,6 +24,7 @@
 
   function post(path, body) {
     if (mode === "citizen") { body.token = box.dataset.pushToken || ""; }
+    if (mode === "kecamatan") { body.kecamatan = box.dataset.pushKecamatan || ""; }
     return fetch(base + path, {
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "Accept": "application/json" },
@@ -95,7 +97,8 @@
       }).then(function () {
         box.dataset.pushStep = "done";
         show(true);
-        say("Notifikasi aktif. Kami kabari di HP ini bila status berubah.");
+        say(mode === "kecamatan" ? "Pengingat aktif: kami kabari di HP ini sehari sebelum mobil layanan datang, dan bila jadwal berubah atau batal."
+          : "Notifikasi aktif. Kami kabari di HP ini bila status berubah.");
       });
     }).catch(function (error) {
       box.dataset.pushStep = "failed";
@@ -115,7 +118,7 @@
           // The officer's phone may still follow other things: keep the browser subscription
           // unless nothing else uses it (the server forgets it when no link is left).
           show(false);
-          say("Notifikasi dimatikan untuk " + (mode === "officer" ? "HP ini." : "permohonan ini."));
+          say("Notifikasi dimatikan untuk " + ({ officer: "HP ini.", kecamatan: "jadwal ini." }[mode] || "permohonan ini."));
         });
       }).catch(function (error) {
         show(true);
@@ -138,7 +141,7 @@
     }).then(function (subscription) {
       if (!subscription) { show(false); return; }
       return post("/status", { endpoint: subscription.endpoint }).then(function (d) {
-        show(Boolean(d.subscribed));
+        show(Boolean(d.subscribed), d.text);
       });
     }).catch(function () { show(false); });
   }

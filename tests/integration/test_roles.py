@@ -229,6 +229,16 @@ ROUTES: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/mitra/rujukan/{referral_id:int}/surat-merek"): MITRA_DESK,
     ("GET", "/admin/mitra"): ADMINS,
     ("POST", "/admin/mitra/layanan/{service_id:int}"): ADMINS,
+    # -- the public schedule and its feeds ---------------------------------------------------
+    ("GET", "/jadwal"): ANY,
+    ("GET", "/jadwal.ics"): ANY,
+    ("GET", "/jadwal.json"): ANY,
+    ("GET", "/jadwal/kecamatan/{name:str}"): ANY,
+    ("GET", "/jadwal/{name:str}"): ANY,
+    ("GET", "/jadwal/{name:str}/kartu.svg"): ANY,
+    ("POST", "/api/push/kecamatan"): SAME,
+    ("POST", "/api/push/kecamatan/berhenti"): SAME,
+    ("POST", "/api/push/kecamatan/status"): SAME,
     # Last for every role: it ends the session (test_logout_is_for_everyone).
     ("POST", "/keluar"): SAME,
 }
@@ -337,8 +347,8 @@ def _rounds_world(server: ServerProcess, officer_id: int) -> tuple[int, int, int
     with sqlite3.connect(server.db_path) as conn:
         round_id = conn.execute(
             "INSERT INTO rounds (day, start_time, end_time, starts_at, ends_at, evening,"
-            " kecamatan, place, car_id, created_at, updated_at) VALUES (?, '19:00', '22:00',"
-            " ?, ?, 1, '35.05.01', 'Balai Desa Jaten', 1, ?, ?)",
+            " kecamatan, place, car_id, status, created_at, updated_at) VALUES (?, '19:00',"
+            " '22:00', ?, ?, 1, '35.05.01', 'Balai Desa Jaten', 1, 'published', ?, ?)",
             (day, f"{day}T12:00:00.000+00:00", f"{day}T15:00:00.000+00:00", now, now),
         ).lastrowid
         conn.execute("INSERT INTO round_officers (round_id, user_id, assigned_at, assigned_by,"
@@ -369,6 +379,10 @@ def _named(path: str) -> str:
 
 
 def _url(world: World, method: str, path: str) -> str:
+    if path.startswith("/jadwal/kecamatan/"):
+        return path.replace("{name:str}", "35.05.01.ics")
+    if path.startswith("/jadwal/"):
+        return path.replace("{name:str}", str(world.round_id))
     code = world.app_fix if path.endswith("/perbaiki") else world.app_read
     return (path.replace("{code:str}", code)
             .replace("{task_id:int}", str(world.task))

@@ -1,0 +1,118 @@
+"""Reminders for phones following a kecamatan's rounds (docs/schedule.md): the evening
+before a round (from 18.00 WIB) and once when a round there is moved or cancelled.
+
+One run is ONE transaction: compare each round that has not ended with what was last
+announced about it, record notices, and queue a push job per following phone in the
+durable queue (app/db/push.py's push_jobs); the notifier delivers them. Time is a
+parameter (``now``): the web app passes the clock, tests and ``python -m app reminders
+--now`` pass theirs, and nothing sleeps.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.clock import iso, utc_now
+from app.db import reminders as store
+from app.db import schedule as rounds
+from app.db.connection import Database
+from app.domain.schedule import Announced, PublicRound, change_kind, notice_payload, reminder_due
+from app.reference.regions import Regions
+from app.services.schedule import to_public
+from app.settings import Settings
+
+log = logging.getLogger("jbm.reminders")
+
+URGENCY = {"reminder": "normal", "moved": "high", "cancelled": "high"}
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    notices: int  # reminders and change notices recorded
+    jobs: int  # push jobs queued for them
+
+
+def run(conn: sqlite3.Connection, regions: Regions, now: datetime) -> RunResult:
+    """One run in the caller's transaction."""
+    stamp = iso(now)
+    notices = jobs = 0
+
+    def public(round_id: int) -> PublicRound:
+        row = rounds.public_round(conn, round_id)
+        assert row is not None
+        return to_public(row, rounds.agencies_of(conn, [round_id])[round_id], regions)
+
+    def notify(item: PublicRound, kind: str, key: str) -> None:
+        nonlocal notices, jobs
+        made = store.add_notice(conn, item.id, kind, key, item.kecamatan,
+                                notice_payload(kind, item), URGENCY[kind], stamp,
+                                now.timestamp())
+        notices += 1
+        jobs += made
+
+    for row in store.watched(conn, stamp):
+        current = Announced(row["sequence"], row["status"], row["starts_at"], row["ends_at"],
+                            row["place"])
+        before = None if row["a_sequence"] is None else Announced(
+            row["a_sequence"], row["a_status"], row["a_starts_at"], row["a_ends_at"],
+            row["a_place"])
+        kind = change_kind(before, current)
+        if kind is not None:
+            notify(public(row["id"]), kind, str(row["sequence"]))
+        if before != current:
+            store.set_announced(conn, row["id"], current, stamp)
+        if row["status"] == "published" and not store.has_notice(
+                conn, row["id"], "reminder", row["day"]):
+            item = public(row["id"])
+            if reminder_due(item.day, item.starts_at, now):
+                notify(item, "reminder", row["day"])
+    return RunResult(notices, jobs)
+
+
+class RoundReminders:
+    """The background task started in the app's lifespan (off with
+    ``JBM_ROUND_REMINDERS=off``): a run every ``round_reminders_interval_s``."""
+
+    def __init__(self, settings: Settings, db: Database, regions: Regions,
+                 wake_notifier: Callable[[], None]) -> None:
+        self.settings = settings
+        self.db = db
+        self.regions = regions
+        self.wake_notifier = wake_notifier
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        if self.settings.round_reminders and self._task is None:
+            self._task = asyncio.create_task(self._run(), name="round-reminders")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def run_once(self, now: datetime | None = None) -> RunResult:
+        result = await self.db.write(run, self.regions, now or utc_now())
+        if result.jobs:
+            self.wake_notifier()
+        return result
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                result = await self.run_once()
+                if result.notices:
+                    log.info("round reminders: %s notices, %s push jobs", result.notices,
+                             result.jobs)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the next run tries again; nothing is half done
+                log.exception("round reminders run failed")
+            await asyncio.sleep(self.settings.round_reminders_interval_s)
