@@ -88,11 +88,21 @@ def test_status_page_subscribes_and_worker_shows_push(srv: ServerProcess, profil
     reg_id = registrations[0]["registrationId"]
     payload = {"title": "NIB sudah terbit", "body": f"Permohonan {code}: NIB sudah terbit.",
                "url": f"/cek?kode={code}", "tag": f"jbm-{code}"}
-    cdp.send("ServiceWorker.deliverPushMessage",
-             {"origin": srv.url, "registrationId": reg_id, "data": json.dumps(payload)})
-    shown = poll(page, "() => navigator.serviceWorker.ready.then(r => r.getNotifications())"
-                       ".then(ns => ns.map(n => [n.title, n.body, n.data.url, n.tag]))",
-                 bool, timeout=10)
+    notifications = ("() => navigator.serviceWorker.ready.then(r => r.getNotifications())"
+                     ".then(ns => ns.map(n => [n.title, n.body, n.data.url, n.tag]))")
+    # A push that reaches a worker Chromium is still waking up can be dropped (seen about
+    # one run in three on a busy machine): deliver again until one is shown. The tag is the
+    # same, so a second delivery replaces the first notification rather than adding one.
+    shown: list[Any] = []
+    for _attempt in range(6):
+        cdp.send("ServiceWorker.deliverPushMessage",
+                 {"origin": srv.url, "registrationId": reg_id, "data": json.dumps(payload)})
+        try:
+            shown = poll(page, notifications, bool, timeout=5)
+            break
+        except AssertionError:
+            continue
+    assert shown, "no notification shown after six deliveries"
     assert shown[0] == ["NIB sudah terbit", payload["body"], f"{srv.url}/cek?kode={code}",
                         f"jbm-{code}"]
 
