@@ -61,6 +61,10 @@ class Settings:
     # -- Public forms: survey and /saran (app/services/public_forms.py) ---------------------
     public_form_client_limit: int = 20  # submissions per client (IPv6: its /64) per day
     public_form_phone_limit: int = 3  # complaints per WhatsApp number per day
+    # Pre-registration (/daftar-mandiri): its own per-client count (a village hall's one
+    # address serves many neighbours) and per WhatsApp number per day.
+    prereg_client_limit: int = 30
+    prereg_phone_limit: int = 3
     # -- OSS (see docs/oss.md) -------------------------------------------------------------
     # simulator: `serve` starts the local OSS simulator beside the app and sends to it;
     # http: an OSS endpoint at oss_url; assisted: operator tasks at /petugas/oss-tugas
@@ -298,6 +302,8 @@ def _client_from_env() -> dict[str, object]:
         "lookup_code_window_s": float(_env("LOOKUP_CODE_WINDOW_S", "3600")),
         "public_form_client_limit": max(1, int(_env("PUBLIC_FORM_CLIENT_LIMIT", "20"))),
         "public_form_phone_limit": max(1, int(_env("PUBLIC_FORM_PHONE_LIMIT", "3"))),
+        "prereg_client_limit": max(1, int(_env("PREREG_CLIENT_LIMIT", "30"))),
+        "prereg_phone_limit": max(1, int(_env("PREREG_PHONE_LIMIT", "3"))),
     }
 
 
