@@ -156,14 +156,14 @@ class DaftarMandiriController(Controller):
         form = await request.form()
         raw_code = str(form.get("kode", ""))[:24]
         digits = "".join(ch for ch in str(form.get("digits", "")) if ch.isdigit())[:4]
-        if status_limiter.hit(client_key(client_address(request))) is not None:
-            return render(request, "citizen/daftar_mandiri_cek.html", 429, kode=raw_code,
-                          error=MSG_TOO_MANY)
-        try:
+        try:  # a malformed code is answered without a look-up, and not counted
             code = parse_code(raw_code)
         except FieldError as exc:
             return render(request, "citizen/daftar_mandiri_cek.html", 422, kode=raw_code,
                           error=exc.message)
+        if status_limiter.hit(client_key(client_address(request))) is not None:
+            return render(request, "citizen/daftar_mandiri_cek.html", 429, kode=raw_code,
+                          error=MSG_TOO_MANY)
         if code_limiter.hit("prareg:" + code) is not None:
             return render(request, "citizen/daftar_mandiri_cek.html", 429, kode=raw_code,
                           error=MSG_TOO_MANY)
