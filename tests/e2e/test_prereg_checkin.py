@@ -107,6 +107,18 @@ def test_ten_check_ins_offline_on_two_phones_make_ten_linked_applications(
         server.start()
         for page in (page_a, page_b):
             poll(page, UNSENT, lambda n: n == 0, timeout=40)
+
+        # The round is done: the next sync takes its pre-registrations off the phone ...
+        with sqlite3.connect(server.db_path) as conn:
+            conn.execute("UPDATE rounds SET status = 'done' WHERE id = ?", (round_id,))
+        page_b.reload()
+        poll(page_b, STORED, lambda n: n == 0)
+        # ... and logging out deletes them (phone A still holds none checked in elsewhere)
+        page_a.evaluate("() => document.querySelector('form[action=\"/keluar\"]')"
+                        ".requestSubmit()")
+        page_a.wait_for_url(lambda url: "/masuk" in url)
+        poll(page_a, "() => indexedDB.databases().then(d => d.map(x => x.name))",
+             lambda names: "jbm-prereg" not in names and "jbm" in names)
     finally:
         first.close()
         second.close()
