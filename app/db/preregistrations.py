@@ -64,6 +64,12 @@ def insert(conn: sqlite3.Connection, new: NewPreregistration, phone_since: str,
     return Stored("created", code)
 
 
+def insert_many(conn: sqlite3.Connection, items: Sequence[NewPreregistration],
+                phone_since: str, phone_limit: int) -> list[Stored]:
+    """``insert`` for each item in order, in the caller's one transaction (group commit)."""
+    return [insert(conn, new, phone_since, phone_limit) for new in items]
+
+
 def by_code(conn: sqlite3.Connection, code: str) -> sqlite3.Row | None:
     return conn.execute(
         f"SELECT p.*, {_ROUND}, a.tracking_code AS application_code"  # noqa: S608
