@@ -133,6 +133,8 @@ def test_every_page_has_no_axe_violations(themed: Any, server: ServerProcess,
     audit.visit("/masuk", wrong_password, "/masuk (wrong password)")
     audit.visit("/offline")
     audit.visit("/ref/kbli?q=bakso")
+    audit.visit("/daftar-mandiri")
+    audit.visit("/daftar-mandiri/cek")
     audit.visit("/tidak-ada-halaman-ini")
     # an officer
     audit.log_in(OFFICER)
@@ -154,7 +156,7 @@ def test_every_page_has_no_axe_violations(themed: Any, server: ServerProcess,
     audit.visit("/admin/pengguna")
     audit.visit("/admin/pengguna/1")
     audit.visit("/admin/audit")
-    assert len(audit.checked) == 25
+    assert len(audit.checked) == 27
     assert audit.found == {}, json.dumps(audit.found, indent=1, ensure_ascii=False)
 
 
