@@ -32,12 +32,11 @@ PHONE_WINDOW = timedelta(days=1)
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What the form's submit came to: ``errors`` per field, or a stored pre-registration
-    (``kind`` created / replay / changed), or ``phone_limit``."""
+    """What the form's submit came to: a stored pre-registration (``kind`` created /
+    replay / changed, with its code), or ``phone_limit``."""
 
     kind: str
     code: str | None = None
-    errors: Mapping[str, str] | None = None
 
 
 class PreregistrationService:

@@ -63,6 +63,14 @@ def _round_text(row: Any) -> str:
                      time.fromisoformat(row["end_time"])) + f", {row['place']}"
 
 
+def _chosen_round(row: Any) -> str | None:
+    """The round a pre-registration chose (its joined columns), as people read it."""
+    if row["round_id"] is None or row["round_day"] is None:
+        return None
+    return _round_text({"day": row["round_day"], "start_time": row["round_start"],
+                        "end_time": row["round_end"], "place": row["round_place"]})
+
+
 def _status_url(request: Request[Any, Any, Any], settings: Settings, code: str) -> str:
     return f"{public_base_url(request, settings)}/daftar-mandiri/cek?kode={format_code(code)}"
 
@@ -130,9 +138,7 @@ class DaftarMandiriController(Controller):
         row = await prereg.by_code(outcome.code or "")
         assert row is not None  # just stored, and never deleted the same day
         status_url = _status_url(request, settings, row["code"])
-        round_text = _round_text({"day": row["round_day"], "start_time": row["round_start"],
-                                  "end_time": row["round_end"], "place": row["round_place"]}
-                                 ) if row["round_id"] else None
+        round_text = _chosen_round(row)
         text = whatsapp_text(row["code"], row["business_name"], round_text, status_url)
         # A fixed mask: any of the eight makes a valid code, and scoring all eight (segno's
         # default) costs ~8 ms of CPU per answer, most of this page's work (bench/prereg.py).
@@ -180,7 +186,5 @@ class DaftarMandiriController(Controller):
             request, "citizen/daftar_mandiri_status.html", p=row, code=format_code(code),
             owner=mask_name(row["name"]), kbli=json.loads(row["kbli_json"]),
             status_label=STATUS_LABELS[row["status"]], note=STATUS_NOTES[row["status"]],
-            round_text=_round_text({"day": row["round_day"], "start_time": row["round_start"],
-                                    "end_time": row["round_end"], "place": row["round_place"]})
-            if row["round_id"] else None,
+            round_text=_chosen_round(row),
             expires=wib_time(row["expires_at"], "%d-%m-%Y"))
