@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.db import devices as device_store
+from app.db import referrals as referral_store
 from app.db import users as user_store
 from app.db.connection import migrate_path, open_sync, run_transaction
-from app.domain.users import ROLES
+from app.domain.users import MITRA_ROLE, ROLES, agency_for_role
 from app.reference.passwords import check_password
 from app.services import accounts, audit
 from app.services.accounts import hash_password
@@ -34,14 +35,16 @@ DEMO_USERS = (
 
 
 def _create_user(
-    settings: Settings, username: str, full_name: str, role: str, password: str, command: str
+    settings: Settings, username: str, full_name: str, role: str, password: str, command: str,
+    agency_id: int | None = None,
 ) -> int:
     conn = open_sync(settings.db_path)
     password_hash = hash_password(password)
 
     def tx(conn: sqlite3.Connection) -> int:
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        user_id = user_store.upsert_user(conn, username, full_name, password_hash, role, now)
+        user_id = user_store.upsert_user(conn, username, full_name, password_hash, role, now,
+                                         agency_id)
         # A replaced password or role also ends the user's device credentials.
         device_store.revoke_all(conn, user_id, now, "password")
         audit.record(conn, audit.cli_actor(command), audit.USER_CREATED, "user", str(user_id),
@@ -70,13 +73,35 @@ def cmd_migrate(settings: Settings, _: argparse.Namespace) -> int:
     return 0
 
 
+def _agency_of(settings: Settings, role: str, code: str | None) -> int | str | None:
+    """The agency id for ``--agency CODE``, or the message why it cannot be used: a mitra
+    belongs to exactly one agency (app/domain/users.py), other roles to none."""
+    conn = open_sync(settings.db_path)
+    try:
+        found = referral_store.agency_id_by_code(conn, code) if code else None
+        known = {int(row["id"]) for row in referral_store.agencies(conn)}
+        codes = ", ".join(row["code"] for row in referral_store.agencies(conn))
+    finally:
+        conn.close()
+    if code and found is None:
+        return f"Instansi {code!r} tidak dikenal. Pilih salah satu: {codes}."
+    if role != MITRA_ROLE and code:
+        return "--agency hanya untuk peran mitra."
+    agency_id, problem = agency_for_role(role, found, known)
+    return f"{problem} Pakai --agency KODE ({codes})." if problem else agency_id
+
+
 def cmd_create_user(settings: Settings, args: argparse.Namespace) -> int:
     migrate_path(settings.db_path)
+    agency_id = _agency_of(settings, args.role, args.agency)
+    if isinstance(agency_id, str):
+        print(agency_id, file=sys.stderr)
+        return 2
     password = _new_password(args.username)
     if password is None:
         return 2
     user_id = _create_user(settings, args.username, args.name, args.role, password,
-                           "create-user")
+                           "create-user", agency_id)
     print(f"user {args.username} ({args.role}) id={user_id}")
     return 0
 
@@ -115,8 +140,10 @@ def cmd_user(settings: Settings, args: argparse.Namespace) -> int:
             problem = run_transaction(conn, accounts.reset_password_tx, actor, account.id,
                                       hash_password(password), None)
         elif args.action == "set-role":
+            # a mitra keeps its agency (set a new one with create-user --agency)
+            keep_agency = account.agency_id if args.role == MITRA_ROLE else None
             problem = run_transaction(conn, accounts.set_role_tx, actor, account.id, args.role,
-                                      None)
+                                      None, keep_agency)
         elif args.action == "revoke-sessions":
             problem = run_transaction(conn, accounts.revoke_sessions_tx, actor, account.id, None)
         else:
@@ -239,6 +266,8 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("username")
     create.add_argument("--name", required=True)
     create.add_argument("--role", choices=ROLES, default="officer")
+    create.add_argument("--agency", metavar="CODE",
+                        help="the partner agency of a mitra account (required for --role mitra)")
     user = sub.add_parser("user", help="manage a user (ends their sessions where it matters)")
     actions = user.add_subparsers(dest="action", required=True)
     for action, text in (("disable", "disable the user and end their sessions"),

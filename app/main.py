@@ -20,6 +20,7 @@ from app import templating
 from app.db.connection import migrate_path
 from app.routes.admin.ikm import AdminIkmController
 from app.routes.admin.jadwal import AdminJadwalController
+from app.routes.admin.mitra import AdminMitraController
 from app.routes.admin.oss import AdminOssController
 from app.routes.admin.pdp import PdpController
 from app.routes.admin.pengguna import AdminAuditController, AdminUsersController
@@ -44,6 +45,7 @@ from app.routes.citizen.syarat import SyaratController
 from app.routes.citizen.undang import UndangController
 from app.routes.deps import dependencies
 from app.routes.errors import handle_exception
+from app.routes.mitra.meja import MitraController
 from app.routes.origin import UNSET_WARNING
 from app.routes.petugas.hp import HpController
 from app.routes.petugas.jadwal import JadwalPetugasController
@@ -135,6 +137,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             SurveiApi,
             StatistikController,
             PublicStatistikController,
+            MitraController,
+            AdminMitraController,
             DaftarMandiriController,
             PraregistrasiApi,
             create_static_files_router(

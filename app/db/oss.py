@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from app.db.applications import TransitionError, change_status
 from app.db.outbox import close_for_application
 from app.domain.nib_push import Candidate, Match, PushedNib, match_push
+from app.domain.status import Status
 
 ACTOR_PUSH = "OSS (receiveNIB)"
 
@@ -124,7 +125,7 @@ def _candidates(conn: sqlite3.Connection, niks: tuple[str, ...]) -> list[Candida
 def _issue(conn: sqlite3.Connection, application_id: int, nib: str, actor: str, reason: str,
            now: str) -> None:
     """Issue an application whose NIB came from outside the forwarder; close its job/task."""
-    change_status(conn, application_id, "issued", actor, reason, now, nib)
+    change_status(conn, application_id, Status.ISSUED, actor, reason, now, nib)
     close_for_application(conn, application_id, now, reason)
     conn.execute(
         "UPDATE oss_tasks SET state = 'closed', finished_at = ?, nib = ?, reason = ?"
@@ -292,7 +293,7 @@ def finish_task(
     if nib_taken(conn, nib, (_nik_of(conn, app_id),), app_id):
         return "nib_taken"
     try:
-        change_status(conn, app_id, "issued", actor, reason, now, nib)
+        change_status(conn, app_id, Status.ISSUED, actor, reason, now, nib)
     except TransitionError:
         return "closed"
     conn.execute(
@@ -316,7 +317,7 @@ def reject_task(
     if isinstance(held, str):
         return held
     try:
-        change_status(conn, held["application_id"], "needs_fix", actor, reason, now)
+        change_status(conn, held["application_id"], Status.NEEDS_FIX, actor, reason, now)
     except TransitionError:
         return "closed"
     conn.execute(

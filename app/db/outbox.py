@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.db.applications import FORM_COLUMNS, TransitionError, change_status
+from app.domain.status import WAITING_FOR_OSS, Status
 
 ACTOR_SYSTEM = "sistem"
 ACTOR_OSS = "OSS"
@@ -89,14 +90,15 @@ def lease(
     jobs: list[LeasedJob] = []
     for row in rows:
         status = row["status"]
-        if status == "received":
-            change_status(conn, row["id"], "submitted", ACTOR_SYSTEM, submitted_reason, now)
-        elif status != "submitted":
-            _close(conn, row["job_id"], "cancelled" if status == "cancelled" else "done", now,
+        if status == Status.RECEIVED:
+            change_status(conn, row["id"], Status.SUBMITTED, ACTOR_SYSTEM, submitted_reason,
+                          now)
+        elif status != Status.SUBMITTED:
+            _close(conn, row["job_id"], "cancelled" if status == Status.CANCELLED else "done", now,
                    f"application is {status}")
             continue
         application = {key: row[key] for key in row.keys() if not key.startswith("job_")}  # noqa: SIM118
-        application["status"] = "submitted"
+        application["status"] = Status.SUBMITTED.value
         jobs.append(LeasedJob(row["job_id"], row["id"], row["job_attempts"],
                               bool(row["job_in_doubt"]), application))
     return jobs
@@ -158,11 +160,11 @@ def record_issued(
         return False
     status = row["app_status"]
     note = None
-    if status in ("received", "submitted"):
-        change_status(conn, application_id, "issued", ACTOR_OSS, "NIB terbit", now, nib)
+    if status in WAITING_FOR_OSS:
+        change_status(conn, application_id, Status.ISSUED, ACTOR_OSS, "NIB terbit", now, nib)
     elif row["app_nib"] and row["app_nib"] != nib:
         note = "OSS issued another NIB than the one recorded"
-    _finish(conn, job_id, "cancelled" if status == "cancelled" else "done", "issued", now,
+    _finish(conn, job_id, "cancelled" if status == Status.CANCELLED else "done", "issued", now,
             note, permit_json)
     return True
 
@@ -176,8 +178,8 @@ def record_rejected(
     row = _owned(conn, job_id, owner)
     if row is None:
         return False
-    if row["app_status"] in ("received", "submitted"):
-        change_status(conn, application_id, "needs_fix", ACTOR_OSS, reason, now)
+    if row["app_status"] in WAITING_FOR_OSS:
+        change_status(conn, application_id, Status.NEEDS_FIX, ACTOR_OSS, reason, now)
         _finish(conn, job_id, "needs_fix", "rejected", now, None)
     else:
         _finish(conn, job_id, "done", "rejected", now, f"application is {row['app_status']}")
@@ -296,13 +298,13 @@ def resubmit(
     row = conn.execute(
         "SELECT status FROM applications WHERE id = ?", (application_id,)
     ).fetchone()
-    if row is None or row[0] != "needs_fix":
+    if row is None or row[0] != Status.NEEDS_FIX:
         raise TransitionError("only an application that needs a fix can be resent")
     conn.execute(
         f"UPDATE applications SET {_FORM_UPDATE}, updated_at = ? WHERE id = ?",  # noqa: S608
         (*(form[column] for column in FORM_COLUMNS), now, application_id),
     )
-    change_status(conn, application_id, "received", actor, reason, now)
+    change_status(conn, application_id, Status.RECEIVED, actor, reason, now)
     cursor = conn.execute(
         "UPDATE outbox SET state = 'pending', next_attempt_at = ?, lease_until = NULL,"
         " lease_owner = NULL, last_error = NULL, done_at = NULL WHERE application_id = ?",

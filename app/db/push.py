@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from app.db.applications import change_status
+from app.domain.status import Status
 
 CONSUMER = "push"
 
@@ -272,7 +273,7 @@ def record_whatsapp_handoff(conn: sqlite3.Connection, application_id: int, actor
                             now: str) -> str:
     """issued -> notified (history row and status event via change_status) plus the hand-off
     record, in one transaction. Returns the status the application had."""
-    before = change_status(conn, application_id, "notified", actor, WHATSAPP_REASON, now)
+    before = change_status(conn, application_id, Status.NOTIFIED, actor, WHATSAPP_REASON, now)
     conn.execute("INSERT INTO whatsapp_handoffs (application_id, actor, at) VALUES (?, ?, ?)",
                  (application_id, actor, now))
     return before

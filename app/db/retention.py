@@ -9,10 +9,11 @@ from __future__ import annotations
 import sqlite3
 
 from app.db.privacy import drop_unlinked_subscriptions
+from app.domain.status import ENDED
 from app.domain.subject_requests import ERASED_TEXT
 
 # A citizen follows an application until it ends here; later the link serves no purpose.
-FINAL_STATUSES = ("issued", "notified", "cancelled", "referred_office")
+FINAL_STATUSES = tuple(sorted(ENDED))
 
 
 def blank_push_payloads(conn: sqlite3.Connection, before: str, now: str) -> int:

@@ -12,6 +12,7 @@ class User:
     username: str
     full_name: str
     role: str
+    agency_id: int | None = None  # a mitra's agency (app/domain/access.py)
 
     @property
     def is_admin(self) -> bool:
@@ -28,6 +29,8 @@ class Account:
     role: str
     active: bool
     created_at: str
+    agency_id: int | None
+    agency: str | None  # its short name
     last_login_at: str | None
     lockouts: int
     failed_count: int
@@ -51,23 +54,23 @@ class SessionRow:
 
 
 def _user(row: sqlite3.Row) -> User:
-    return User(row["id"], row["username"], row["full_name"], row["role"])
+    return User(row["id"], row["username"], row["full_name"], row["role"], row["agency_id"])
 
 
 def upsert_user(
     conn: sqlite3.Connection, username: str, full_name: str, password_hash: str, role: str,
-    now: str,
+    now: str, agency_id: int | None = None,
 ) -> int:
-    """Create the user, or replace an existing one's name, password and role (the CLI).
-
-    A replaced password or role ends the user's sessions.
+    """Create the user, or replace an existing one's name, password, role and agency (the
+    CLI). A replaced password or role ends the user's sessions.
     """
     conn.execute(
-        "INSERT INTO users (username, full_name, password_hash, role, created_at)"
-        " VALUES (?, ?, ?, ?, ?)"
+        "INSERT INTO users (username, full_name, password_hash, role, created_at, agency_id)"
+        " VALUES (?, ?, ?, ?, ?, ?)"
         " ON CONFLICT(username) DO UPDATE SET full_name=excluded.full_name,"
-        " password_hash=excluded.password_hash, role=excluded.role, active=1",
-        (username, full_name, password_hash, role, now),
+        " password_hash=excluded.password_hash, role=excluded.role,"
+        " agency_id=excluded.agency_id, active=1",
+        (username, full_name, password_hash, role, now, agency_id),
     )
     row = conn.execute("SELECT id FROM users WHERE username = ?", (username,)).fetchone()
     delete_sessions(conn, int(row[0]), None)
@@ -76,13 +79,13 @@ def upsert_user(
 
 def insert_user(
     conn: sqlite3.Connection, username: str, full_name: str, password_hash: str, role: str,
-    now: str,
+    now: str, agency_id: int | None = None,
 ) -> int | None:
     """A new user's id, or None when the name is taken (in any letter case)."""
     cur = conn.execute(
-        "INSERT INTO users (username, full_name, password_hash, role, created_at)"
-        " VALUES (?, ?, ?, ?, ?) ON CONFLICT(username) DO NOTHING",
-        (username, full_name, password_hash, role, now),
+        "INSERT INTO users (username, full_name, password_hash, role, created_at, agency_id)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(username) DO NOTHING",
+        (username, full_name, password_hash, role, now, agency_id),
     )
     return cur.lastrowid if cur.rowcount else None
 
@@ -90,7 +93,7 @@ def insert_user(
 def credentials(conn: sqlite3.Connection, username: str) -> tuple[User, str, bool] | None:
     """The user, their password hash and whether they are active."""
     row = conn.execute(
-        "SELECT id, username, full_name, role, password_hash, active FROM users"
+        "SELECT id, username, full_name, role, agency_id, password_hash, active FROM users"
         " WHERE username = ?",
         (username,),
     ).fetchone()
@@ -110,8 +113,10 @@ def reset_password(
     return delete_sessions(conn, user_id, keep)
 
 
-def set_role(conn: sqlite3.Connection, user_id: int, role: str, keep: str | None) -> int:
-    conn.execute("UPDATE users SET role = ? WHERE id = ?", (role, user_id))
+def set_role(conn: sqlite3.Connection, user_id: int, role: str, agency_id: int | None,
+             keep: str | None) -> int:
+    conn.execute("UPDATE users SET role = ?, agency_id = ? WHERE id = ?",
+                 (role, agency_id, user_id))
     return delete_sessions(conn, user_id, keep)
 
 
@@ -130,16 +135,16 @@ def delete_sessions(conn: sqlite3.Connection, user_id: int, keep: str | None) ->
 
 _ACCOUNT = (
     "SELECT u.id, u.username, u.full_name, u.role, u.active, u.created_at, u.last_login_at,"
-    " u.lockouts, u.failed_count,"
+    " u.lockouts, u.failed_count, u.agency_id, g.short_name AS agency,"
     " (SELECT count(*) FROM sessions s WHERE s.user_id = u.id AND s.expires_at > ?) AS sessions"
-    " FROM users u"
+    " FROM users u LEFT JOIN agencies g ON g.id = u.agency_id"
 )
 
 
 def _account(row: sqlite3.Row) -> Account:
     return Account(row["id"], row["username"], row["full_name"], row["role"],
-                   bool(row["active"]), row["created_at"], row["last_login_at"],
-                   row["lockouts"], row["failed_count"], row["sessions"])
+                   bool(row["active"]), row["created_at"], row["agency_id"], row["agency"],
+                   row["last_login_at"], row["lockouts"], row["failed_count"], row["sessions"])
 
 
 def list_accounts(conn: sqlite3.Connection, now: float) -> list[Account]:
@@ -228,7 +233,8 @@ def create_session(
 
 def get_session(conn: sqlite3.Connection, token_hash: str) -> SessionRow | None:
     row = conn.execute(
-        "SELECT u.id, u.username, u.full_name, u.role, s.created_at, s.last_seen, s.expires_at"
+        "SELECT u.id, u.username, u.full_name, u.role, u.agency_id, s.created_at, s.last_seen,"
+        " s.expires_at"
         " FROM sessions s JOIN users u ON u.id = s.user_id"
         " WHERE s.token_hash = ? AND u.active = 1",
         (token_hash,),

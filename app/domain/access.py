@@ -7,7 +7,8 @@ its work needs; an admin may do everything:
 - oss_operator: the operator queue (/petugas/oss-tugas) and, read only, the applications of
   the tasks it may work on (an open task, or one it claimed or closed);
 - dpo: the data-subject request desk (/admin/pdp);
-- mitra: no staff pages yet (later features give them theirs).
+- mitra: its agency's desk (/mitra): the referrals to that one agency (users.agency_id),
+  never an application's staff pages.
 
 The guards in app/security.py enforce the areas; the application routes ask
 ``can_see_application`` and ``can_change_application`` for one application.
@@ -82,6 +83,15 @@ def can_see_task(user: Person, task: OperatorTask) -> bool:
     return user.role == ADMIN or (user.role == OSS_OPERATOR and task.concerns(user.id))
 
 
+def can_see_referral(user: Person, user_agency_id: int | None, referral_agency_id: int
+                     ) -> bool:
+    """May ``user`` (a mitra of ``user_agency_id``) open this referral on the agency desk?
+    Only its own agency's; admins every one. Others answer 404 like an unknown one."""
+    if user.role == ADMIN:
+        return True
+    return user.role == MITRA and user_agency_id == referral_agency_id
+
+
 def home_path(role: str) -> str:
     """Where a user of this role starts after logging in."""
     if role in (OFFICER, ADMIN):
@@ -90,4 +100,6 @@ def home_path(role: str) -> str:
         return "/petugas/oss-tugas"
     if role == DPO:
         return "/admin/pdp"
+    if role == MITRA:
+        return "/mitra"
     return "/akun"

@@ -14,7 +14,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-WAITING = frozenset({"received", "submitted"})
+from app.domain.status import WAITING_FOR_OSS
+
+WAITING = WAITING_FOR_OSS
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,10 +7,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-ISSUED = frozenset({"issued", "notified"})
-WAITING = frozenset({"received", "submitted", "needs_fix"})
-REFERRED = "referred_office"
-CANCELLED = "cancelled"
+from app.domain.status import HOLDS_NIB, WAITING_FOR_OSS, Status
+
+ISSUED = HOLDS_NIB
+WAITING = WAITING_FOR_OSS | {Status.NEEDS_FIX}
+REFERRED = Status.REFERRED_OFFICE
+CANCELLED = Status.CANCELLED
 
 
 class Taken(Protocol):

@@ -9,6 +9,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from app.domain.status import HOLDS_NIB, Status
+
 # KBLI 2020 sections by 2-digit division (the same as ISIC rev. 4).
 _SECTION_RANGES: tuple[tuple[str, int, int], ...] = (
     ("A", 1, 3), ("B", 5, 9), ("C", 10, 33), ("D", 35, 35), ("E", 36, 39), ("F", 41, 43),
@@ -41,8 +43,8 @@ SECTION_TITLES: dict[str, str] = {
 }
 SECTIONS: tuple[str, ...] = tuple(SECTION_TITLES)
 SEX_LABELS = {"L": "Laki-laki", "P": "Perempuan"}
-ISSUED = ("issued", "notified")  # statuses that hold a NIB
-REFERRED = "referred_office"
+ISSUED = tuple(sorted(HOLDS_NIB))  # statuses that hold a NIB
+REFERRED = Status.REFERRED_OFFICE
 MONTHS_ID = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 
 

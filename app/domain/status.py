@@ -51,6 +51,12 @@ ALLOWED: dict[Status, frozenset[Status]] = {
     Status.CANCELLED: frozenset(),
 }
 
+# Groups the rest of the app asks about.
+WAITING_FOR_OSS: frozenset[Status] = frozenset({Status.RECEIVED, Status.SUBMITTED})
+HOLDS_NIB: frozenset[Status] = frozenset({Status.ISSUED, Status.NOTIFIED})
+ENDED: frozenset[Status] = frozenset(
+    {Status.ISSUED, Status.NOTIFIED, Status.CANCELLED, Status.REFERRED_OFFICE})
+
 # Statuses an application may be created with.
 INITIAL: frozenset[Status] = frozenset({Status.RECEIVED, Status.REFERRED_OFFICE})
 

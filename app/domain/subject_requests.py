@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 from app.domain.errors import FieldError
 from app.domain.nik import parse_nik
+from app.domain.status import WAITING_FOR_OSS, Status
 
 WIB = timezone(timedelta(hours=7), "WIB")  # the office's clock (Kabupaten Blitar)
 
@@ -48,8 +49,7 @@ MSG_REASON = ("Tuliskan alasan penolakan (paling banyak 1000 karakter) agar bisa
 ERASED_TEXT = "[dihapus]"
 ERASED_NIK = "0000000000000000"
 # Statuses in which an application still waits for OSS or for an officer's correction.
-WAITING_FOR_OSS = frozenset({"received", "submitted"})
-WAITING_FOR_FIX = frozenset({"needs_fix"})
+WAITING_FOR_FIX = frozenset({Status.NEEDS_FIX})
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,3 +32,20 @@ def full_name_problem(full_name: str) -> str | None:
 
 def role_problem(role: str) -> str | None:
     return None if role in ROLE_LABELS else MSG_ROLE
+
+
+MITRA_ROLE = "mitra"
+MSG_AGENCY = ("Akun mitra harus terhubung ke satu instansi. Pilih instansinya; tiap petugas "
+              "instansi memakai akunnya sendiri.")
+
+
+def agency_for_role(role: str, agency_id: int | None, known: set[int]
+                    ) -> tuple[int | None, str | None]:
+    """The agency a user of this role belongs to, or the message why not: a mitra belongs
+    to exactly one known agency, other roles to none (a choice left on the form is
+    dropped)."""
+    if role != MITRA_ROLE:
+        return None, None
+    if agency_id is None or agency_id not in known:
+        return None, MSG_AGENCY
+    return agency_id, None

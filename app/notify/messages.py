@@ -5,22 +5,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from app.domain.status import Status
 from app.domain.tracking import format_tracking_code
 
-OFFICER_STATUSES = frozenset({"issued", "needs_fix"})
-CITIZEN_STATUSES = frozenset({"submitted", "issued", "needs_fix"})
+OFFICER_STATUSES = frozenset({Status.ISSUED, Status.NEEDS_FIX})
+CITIZEN_STATUSES = frozenset({Status.SUBMITTED, Status.ISSUED, Status.NEEDS_FIX})
 
 _TEXT = {
-    "submitted": ("Dikirim ke OSS", "Permohonan {code} sudah dikirim ke OSS. Kami kabari lagi "
-                  "saat NIB terbit."),
-    "issued": ("NIB sudah terbit", "Permohonan {code}: NIB sudah terbit. Ketuk untuk melihat."),
-    "needs_fix": ("Perlu perbaikan", "Permohonan {code} perlu perbaikan data. Ketuk untuk "
-                  "melihat keterangannya."),
+    Status.SUBMITTED: ("Dikirim ke OSS",
+                       "Permohonan {code} sudah dikirim ke OSS. Kami kabari lagi saat NIB terbit."),
+    Status.ISSUED: ("NIB sudah terbit",
+                    "Permohonan {code}: NIB sudah terbit. Ketuk untuk melihat."),
+    Status.NEEDS_FIX: ("Perlu perbaikan",
+                       "Permohonan {code} perlu perbaikan data. Ketuk untuk "
+                       "melihat keterangannya."),
 }
 # The citizen's "issued" opens the satisfaction survey when it has a link.
 _ISSUED_SURVEY = ("Permohonan {code}: NIB sudah terbit. Mohon luangkan 2 menit untuk survei "
                   "kepuasan: ketuk di sini.")
-_URGENCY = {"submitted": "normal", "issued": "high", "needs_fix": "high"}
+_URGENCY = {Status.SUBMITTED: "normal", Status.ISSUED: "high", Status.NEEDS_FIX: "high"}
 
 
 def payload_for(event: Any, status: str, audience: str,
@@ -37,7 +40,7 @@ def payload_for(event: Any, status: str, audience: str,
     shown = format_tracking_code(code)
     url = f"/petugas/permohonan/{code}" if audience == "officer" else f"/cek?kode={code}"
     title, body = text
-    if audience == "citizen" and status == "issued" and survey_path is not None:
+    if audience == "citizen" and status == Status.ISSUED and survey_path is not None:
         body, url = _ISSUED_SURVEY, survey_path(int(event["application_id"]))
     return ({"title": title, "body": body.format(code=shown), "url": url,
              "tag": f"jbm-{code}"}, _URGENCY[status])

@@ -20,6 +20,7 @@ from typing import Any
 from app.clock import iso, now_iso
 from app.db import push as store
 from app.db.connection import Database
+from app.domain.backoff import full_jitter
 from app.notify.messages import CITIZEN_STATUSES, OFFICER_STATUSES, payload_for
 from app.notify.push import PushSender, SendResult, Subscription
 from app.settings import Settings
@@ -33,9 +34,12 @@ SWEEP_EVERY_S = 3600.0
 
 
 
+_RNG = random.Random()
+
+
 def backoff_s(attempt: int, base: float, cap: float) -> float:
-    """Full jitter: uniform(0, min(cap, base * 2**attempt)), at least 1/10 of base."""
-    return max(base / 10, random.uniform(0, min(cap, base * 2 ** min(attempt, 30))))
+    """Full jitter (app/domain/backoff.py), at least 1/10 of base."""
+    return max(base / 10, full_jitter(attempt, base, cap, _RNG))
 
 
 class Notifier:

@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives import serialization
 from py_vapid import Vapid02
 from pywebpush import WebPusher
 
+from app.domain.backoff import parse_retry_after
 from app.domain.push_endpoint import EndpointPolicy, check_endpoint
 from app.notify.endpoints import EndpointRefused, PushSession
 
@@ -151,8 +152,4 @@ def encrypt_only(sub: Subscription, payload: bytes) -> bytes:
 
 
 def _retry_after(headers: object) -> float | None:
-    value = getattr(headers, "get", lambda _k: None)("retry-after")
-    try:
-        return max(0.0, float(value)) if value else None
-    except ValueError:
-        return None
+    return parse_retry_after(getattr(headers, "get", lambda _k: None)("retry-after"))

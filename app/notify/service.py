@@ -15,6 +15,7 @@ from app.clock import iso, now_iso, utc_now
 from app.db import push as store
 from app.db.connection import Database
 from app.domain.push_endpoint import Target, check_endpoint
+from app.domain.status import HOLDS_NIB, Status
 from app.domain.throttle import client_key
 from app.notify import whatsapp
 from app.notify.endpoints import EndpointRefused, resolve_checked
@@ -136,7 +137,7 @@ class NotifyService:
     async def whatsapp_view(self, row: sqlite3.Row, base_url: str | None = None
                             ) -> dict[str, object] | None:
         """The hand-off button's link and the hand-offs so far, for an issued application."""
-        if row["status"] not in ("issued", "notified") or not row["nib"]:
+        if row["status"] not in HOLDS_NIB or not row["nib"]:
             return None
         template = await self.whatsapp_template()
         message = whatsapp.fill(template, row["nib"], row["business_name"],
@@ -145,7 +146,7 @@ class NotifyService:
         handoffs = await self.db.read(store.whatsapp_handoffs, row["id"])
         return {"link": whatsapp.wa_link(row["phone"], message),
                 "message": message, "handoffs": handoffs,
-                "can_mark": row["status"] == "issued"}
+                "can_mark": row["status"] == Status.ISSUED}
 
     async def mark_whatsapp_sent(self, application_id: int, actor: str) -> None:
         await self.db.write(store.record_whatsapp_handoff, application_id, actor, now_iso())

@@ -43,7 +43,7 @@ from app.clock import iso, utc_now
 from app.db import oss as oss_store
 from app.db import outbox as store
 from app.db.connection import Database
-from app.oss.backoff import retry_delay
+from app.domain.backoff import retry_delay
 from app.oss.breaker import BreakerState, CircuitBreaker, Transition
 from app.oss.gateway import HandedOff, Issued, OssGateway, Rejected, Unavailable
 from app.oss.registration import build_registration

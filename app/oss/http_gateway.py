@@ -37,7 +37,7 @@ from typing import Any
 
 import httpx
 
-from app.oss.backoff import parse_retry_after
+from app.domain.backoff import parse_retry_after
 from app.oss.gateway import Issued, NibCheck, Outcome, Registration, Rejected, Unavailable
 from app.oss.pacing import Pacer
 from app.oss.pia import parse_nib

@@ -14,6 +14,7 @@ from app.db import oss as oss_store
 from app.db import outbox as outbox_store
 from app.db.connection import Database
 from app.domain.nik import mask_nik
+from app.domain.status import WAITING_FOR_OSS, Status
 from app.oss.pia import NIB_STATUS
 from app.oss.registration import Section, operator_sections
 from app.oss.waiting import (
@@ -87,7 +88,7 @@ class OssPages:
                          for a in attempts],
             "permit": permit,
             "nib_status": NIB_STATUS.get(permit.get("status_nib", "")) if permit else None,
-            "can_fix": app["status"] == "needs_fix",
+            "can_fix": app["status"] == Status.NEEDS_FIX,
         }
 
     # -- the citizen ---------------------------------------------------------------------------
@@ -98,7 +99,7 @@ class OssPages:
     async def citizen_outage(self, app: Mapping[str, Any]) -> str | None:
         """A plain line for the citizen's status page when the application waits because
         OSS is down; None otherwise."""
-        if app["status"] not in ("received", "submitted"):
+        if app["status"] not in WAITING_FOR_OSS:
             return None
         job, outage = await self._db.read(self._citizen_rows, app["id"])
         if job is None or job["state"] != "pending" or outage is None:

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from app.clock import WIB
+from app.domain.status import HOLDS_NIB, Status
 
 # Why an attempt failed (Unavailable.reason) in the officer's words.
 REASONS: dict[str, str] = {
@@ -84,16 +85,16 @@ def describe(
     long_wait_s: float,
     outage_started: str | None = None,
 ) -> WaitView:
-    if status in ("issued", "notified"):
+    if status in HOLDS_NIB:
         return WaitView("NIB sudah terbit.", tone="ok")
-    if status == "needs_fix":
+    if status == Status.NEEDS_FIX:
         return WaitView(
             "OSS menolak data ini. Perbaiki datanya, lalu kirim ulang.",
             tone="error",
         )
-    if status == "referred_office":
+    if status == Status.REFERRED_OFFICE:
         return WaitView("Dilayani di kantor DPMPTSP; tidak dikirim dari lapangan.", tone="ok")
-    if status == "cancelled":
+    if status == Status.CANCELLED:
         return WaitView("Permohonan dibatalkan; tidak dikirim ke OSS.", tone="ok")
     if job is None:
         return WaitView("Belum ada antrean pengiriman ke OSS untuk permohonan ini.")

@@ -32,6 +32,7 @@ from app.services.invitations import InvitationService
 from app.services.preregistrations import PreregistrationService
 from app.services.public_forms import PublicFormLimits
 from app.services.ratelimit import RateLimiter
+from app.services.referrals import ReferralService
 from app.services.rounds import RoundsService
 from app.services.statistics import StatisticsService
 from app.services.surveys import SurveyService
@@ -145,6 +146,10 @@ async def _exports(services: Services) -> ExportJobs:
     return services.exports
 
 
+async def _referrals(services: Services) -> ReferralService:
+    return services.referrals
+
+
 def dependencies() -> dict[str, Provide]:
     providers = {
         "services": _services, "user": _user, "actor": _actor, "accounts": _accounts,
@@ -155,7 +160,7 @@ def dependencies() -> dict[str, Provide]:
         "subscribe_limiter": _subscribe_limiter,
         "rounds": _rounds, "honor": _honor, "invitations": _invitations,
         "surveys": _surveys, "complaints": _complaints, "form_limits": _form_limits,
-        "statistics": _statistics, "exports": _exports,
+        "statistics": _statistics, "exports": _exports, "referrals": _referrals,
         "preregistrations": _preregistrations, "prereg_limits": _prereg_limits,
     }
     return {name: Provide(fn) for name, fn in providers.items()}

@@ -29,6 +29,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from app.clock import iso
 from app.db import audit as audit_store
 from app.db import devices as device_store
+from app.db import referrals as referral_store
 from app.db import throttle as buckets
 from app.db import users as store
 from app.db.audit import Actor, AuditRow
@@ -36,7 +37,13 @@ from app.db.connection import Database
 from app.db.devices import Device
 from app.db.users import Account, LoginNotice, User
 from app.domain.throttle import Bucket, Policy, client_key, record_failure, wait_s
-from app.domain.users import ROLE_LABELS, full_name_problem, role_problem, username_problem
+from app.domain.users import (
+    ROLE_LABELS,
+    agency_for_role,
+    full_name_problem,
+    role_problem,
+    username_problem,
+)
 from app.reference.passwords import check_password
 from app.services import audit
 
@@ -118,14 +125,19 @@ class Refused:
 
 def create_user_tx(
     conn: sqlite3.Connection, actor: Actor, username: str, full_name: str, role: str,
-    password_hash: str,
+    password_hash: str, agency_id: int | None = None,
 ) -> int | None:
     now = _iso(time.time())
-    user_id = store.insert_user(conn, username, full_name, password_hash, role, now)
+    user_id = store.insert_user(conn, username, full_name, password_hash, role, now,
+                                agency_id)
     if user_id is not None:
         audit.record(conn, actor, audit.USER_CREATED, "user", str(user_id),
-                     f"{username}, peran {role}")
+                     f"{username}, peran {role}{_agency_text(agency_id)}")
     return user_id
+
+
+def _agency_text(agency_id: int | None) -> str:
+    return f", instansi #{agency_id}" if agency_id is not None else ""
 
 
 def _would_leave_no_admin(conn: sqlite3.Connection, target: Account, role: str | None,
@@ -137,8 +149,10 @@ def _would_leave_no_admin(conn: sqlite3.Connection, target: Account, role: str |
 
 
 def set_role_tx(
-    conn: sqlite3.Connection, actor: Actor, user_id: int, role: str, keep: str | None
+    conn: sqlite3.Connection, actor: Actor, user_id: int, role: str, keep: str | None,
+    agency_id: int | None = None,
 ) -> str | None:
+    """A new role (and for a mitra, its agency): a change of either ends the sessions."""
     target = store.get_account(conn, user_id, time.time())
     if target is None:
         return MSG_NO_USER
@@ -146,12 +160,13 @@ def set_role_tx(
         return MSG_SELF
     if _would_leave_no_admin(conn, target, role, None):
         return MSG_LAST_ADMIN
-    if target.role == role:
+    if target.role == role and target.agency_id == agency_id:
         return None
-    ended = store.set_role(conn, user_id, role, keep)
+    ended = store.set_role(conn, user_id, role, agency_id, keep)
     devices = _end_devices(conn, user_id, "role")
     audit.record(conn, actor, audit.USER_ROLE, "user", str(user_id),
-                 f"{target.role} → {role}; {ended} sesi diakhiri{devices}")
+                 f"{target.role}{_agency_text(target.agency_id)} → {role}"
+                 f"{_agency_text(agency_id)}; {ended} sesi diakhiri{devices}")
     return None
 
 
@@ -457,26 +472,38 @@ class Accounts:
     async def recent_lockouts(self, limit: int = 20) -> list[AuditRow]:
         return await self._db.read(audit_store.recent, (audit.LOGIN_LOCKED,), limit)
 
+    async def _agency(self, role: str, agency_id: int | None) -> tuple[int | None, str | None]:
+        known = {int(row["id"]) for row in await self._db.read(referral_store.agencies)}
+        return agency_for_role(role, agency_id, known)
+
     async def create_user(
-        self, actor: Actor, username: str, full_name: str, role: str, password: str
+        self, actor: Actor, username: str, full_name: str, role: str, password: str,
+        agency_id: int | None = None,
     ) -> int | dict[str, str]:
-        """The new user's id, or field -> message."""
+        """The new user's id, or field -> message (a mitra needs its agency)."""
         problems = new_user_problems(username, full_name, role, password)
+        agency, agency_problem = await self._agency(role, agency_id)
+        if agency_problem and "role" not in problems:
+            problems["agency_id"] = agency_problem
         if problems:
             return problems
         password_hash = await asyncio.to_thread(hash_password, password)
         user_id = await self._db.write(create_user_tx, actor, username, full_name.strip(),
-                                       role, password_hash)
+                                       role, password_hash, agency)
         return user_id if user_id is not None else {"username": MSG_USERNAME_TAKEN}
 
-    async def set_role(self, actor: Actor, user_id: int, role: str, keep_token: str | None
-                       ) -> str | None:
+    async def set_role(self, actor: Actor, user_id: int, role: str, keep_token: str | None,
+                       agency_id: int | None = None) -> dict[str, str] | None:
+        """None when done, else field -> message ("role" or "agency_id")."""
         if role not in ROLE_LABELS:
-            return role_problem(role)
+            return {"role": role_problem(role) or ""}
+        agency, agency_problem = await self._agency(role, agency_id)
+        if agency_problem:
+            return {"agency_id": agency_problem}
         keep = token_hash(keep_token) if keep_token else None
-        problem = await self._db.write(set_role_tx, actor, user_id, role, keep)
+        problem = await self._db.write(set_role_tx, actor, user_id, role, keep, agency)
         self._forget_user(user_id)
-        return problem
+        return {"role": problem} if problem else None
 
     async def reset_password(self, actor: Actor, user_id: int, password: str,
                              keep_token: str | None) -> str | None:

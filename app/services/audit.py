@@ -58,6 +58,8 @@ COMPLAINT_LAPOR = "complaint.lapor"
 IKM_EXPORT = "ikm.export"
 EXPORT_FULL_NIK = "export.full_nik"
 POTENTIAL_SAVED = "statistics.potential"
+REFERRAL_OUTCOME = "referral.outcome"
+SERVICE_CHANGED = "service.changed"
 
 # What the admin's filter offers, in Bahasa Indonesia. Colleagues adding actions add them here.
 ACTION_LABELS = {
@@ -99,6 +101,8 @@ ACTION_LABELS = {
     IKM_EXPORT: "Data survei kepuasan diunduh",
     EXPORT_FULL_NIK: "Ekspor permohonan dengan NIK lengkap",
     POTENTIAL_SAVED: "Potensi usaha per kecamatan diubah",
+    REFERRAL_OUTCOME: "Hasil layanan mitra dicatat",
+    SERVICE_CHANGED: "Layanan instansi mitra diubah",
 }
 
 CLI_ROUTE = "python -m app"

@@ -23,6 +23,7 @@ from app.services.invitations import InvitationService
 from app.services.preregistrations import PreregistrationService
 from app.services.public_forms import PublicFormLimits
 from app.services.ratelimit import RateLimiter
+from app.services.referrals import ReferralService
 from app.services.rounds import RoundsService
 from app.services.statistics import StatisticsService
 from app.services.surveys import SurveyService
@@ -56,6 +57,7 @@ class Services:
     prereg_limits: PublicFormLimits  # /daftar-mandiri, per client per day
     statistics: StatisticsService
     exports: ExportJobs
+    referrals: ReferralService
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -105,6 +107,7 @@ class Services:
             prereg_limits=PublicFormLimits(settings.prereg_client_limit),
             statistics=StatisticsService(db, regions),
             exports=ExportJobs(settings.db_path, settings.data_dir, regions),
+            referrals=ReferralService(db, regions),
         )
 
 

@@ -1,4 +1,4 @@
-"""Exports that take a while (XLSX of every application): a background job per request
+"""Exports that take a while (XLSX of every application, or referral): a background job per request
 whose progress the page polls every second (htmx), then offers the file.
 
 The workbook is written by XlsxWriter in constant_memory mode (row by row, flushed to
@@ -21,15 +21,18 @@ from typing import Any
 
 import xlsxwriter
 
+from app.db import referrals as referral_store
 from app.db import statistics as store
 from app.db.connection import open_sync
 from app.domain.statistics import StatFilter
 from app.reference.regions import Regions
+from app.services import referrals as referral_export
 from app.services import statistics as stats
 
 log = logging.getLogger(__name__)
 
 KEEP_S = 3600
+SHEETS = {"permohonan": "Permohonan", "bulanan": "Bulanan", "rujukan": "Rujukan"}
 XLSX_OPTIONS = {"constant_memory": True, "strings_to_formulas": False,
                 "strings_to_urls": False, "strings_to_numbers": False}
 
@@ -38,7 +41,7 @@ XLSX_OPTIONS = {"constant_memory": True, "strings_to_formulas": False,
 class ExportJob:
     id: str
     owner: int
-    kind: str  # "permohonan" | "bulanan"
+    kind: str  # "permohonan" | "bulanan" | "rujukan"
     total: int
     filename: str
     path: Path
@@ -100,11 +103,12 @@ class ExportJobs:
         conn = open_sync(self.db_path)
         try:
             workbook = xlsxwriter.Workbook(str(job.path), XLSX_OPTIONS)
-            sheet = workbook.add_worksheet("Permohonan" if job.kind == "permohonan"
-                                           else "Bulanan")
+            sheet = workbook.add_worksheet(SHEETS[job.kind])
             bold = workbook.add_format({"bold": True})
             if job.kind == "permohonan":
                 self._applications(conn, sheet, bold, job, f, full_nik)
+            elif job.kind == "rujukan":
+                self._referrals(conn, sheet, bold, job, f)
             else:
                 sheet.write_row(0, 0, stats.MONTHLY_HEADER, bold)
                 for i, row in enumerate(stats.monthly_rows(
@@ -120,6 +124,18 @@ class ExportJobs:
                 job.path.unlink()
         finally:
             conn.close()
+
+    def _referrals(self, conn: Any, sheet: Any, bold: Any, job: ExportJob, f: StatFilter
+                   ) -> None:
+        rows = referral_export.ExportRows(self.regions)
+        sheet.write_row(0, 0, referral_export.EXPORT_HEADER, bold)
+        line, after = 1, 0
+        while chunk := referral_store.export_chunk(conn, f, after, stats.CHUNK):
+            after = chunk[-1][0]
+            for row in chunk:
+                sheet.write_row(line, 0, rows.cells(row))
+                line += 1
+            job.done = line - 1
 
     def _applications(self, conn: Any, sheet: Any, bold: Any, job: ExportJob,
                       f: StatFilter, full_nik: bool) -> None:

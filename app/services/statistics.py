@@ -12,11 +12,13 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from app.clock import WIB, iso
+from app.db import referrals as referral_store
 from app.db import statistics as store
 from app.db.connection import Database
 from app.domain import charts, disclosure
 from app.domain.coverage import CoverageRow, rank
 from app.domain.nik import mask_nik
+from app.domain.referrals import STATUS_LABELS as REFERRAL_LABELS
 from app.domain.scale import Scale
 from app.domain.statistics import (
     ISSUED,
@@ -189,10 +191,22 @@ def _wib_month_start(month: str) -> str:
     return iso(datetime(int(month[:4]), int(month[5:7]), 1, tzinfo=WIB).astimezone(UTC))
 
 
+def panel_referrals(conn: Conn, f: StatFilter, _: Regions) -> list[dict[str, Any]]:
+    """Referrals per partner agency and their outcomes (the applications' month, kecamatan
+    and round), from the trigger-kept summary ``stat_referral_cells``."""
+    out: dict[str, dict[str, Any]] = {}
+    for agency, status, n in referral_store.per_agency(conn, f):
+        row = out.setdefault(agency, {"agency": agency, "total": 0,
+                                      "statuses": dict.fromkeys(REFERRAL_LABELS, 0)})
+        row["total"] += n
+        row["statuses"][status] = row["statuses"].get(status, 0) + n
+    return list(out.values())
+
+
 PANELS: dict[str, Callable[[Conn, StatFilter, Regions], Any]] = {
     "monthly": panel_monthly, "kecamatan": panel_kecamatan, "desa": panel_desa,
     "kbli": panel_kbli, "sex": panel_sex, "rounds": panel_rounds, "officers": panel_officers,
-    "nib_time": panel_nib_time, "outages": panel_outages,
+    "nib_time": panel_nib_time, "outages": panel_outages, "referrals": panel_referrals,
 }
 
 
@@ -368,6 +382,8 @@ def admin_charts(d: dict[str, Any]) -> dict[str, charts.Chart]:
                                str(k["applications"])) for k in d["kbli"]]),
         "sex": charts.hbars([(s["label"], s["applications"], str(s["applications"]))
                              for s in d["sex"]]),
+        "referrals": charts.hbars([(r["agency"], r["total"], str(r["total"]))
+                                   for r in d["referrals"]]),
     }
 
 

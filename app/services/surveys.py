@@ -11,10 +11,11 @@ from app.db.connection import Database
 from app.db.surveys import NewResponse, Outcome, Scope
 from app.domain.ikm import PROFILE, IkmResult, SurveyAnswers, from_sums
 from app.domain.public_forms import body_hash
+from app.domain.status import HOLDS_NIB
 from app.notify.service import NotifyService
 
 # The survey opens when the NIB is there: issued, or issued and handed over on WhatsApp.
-OPEN_STATUSES = ("issued", "notified")
+OPEN_STATUSES = tuple(HOLDS_NIB)
 
 
 class SurveyService:

@@ -41,7 +41,8 @@ def test_vendored_axe_is_the_pinned_release_with_its_licence() -> None:
 def tracking_code(server: ServerProcess) -> str:
     http = officer_client(server.url)
     try:
-        answer = post(http, new_key(), application(business_name="Warung Aksesibel"))
+        answer = post(http, new_key(), application(business_name="Warung Aksesibel",
+                                                   referrals=["halal", "merek"]))
     finally:
         http.close()
     assert answer.status_code in (200, 201), answer.text
@@ -156,7 +157,17 @@ def test_every_page_has_no_axe_violations(themed: Any, server: ServerProcess,
     audit.visit("/admin/pengguna")
     audit.visit("/admin/pengguna/1")
     audit.visit("/admin/audit")
-    assert len(audit.checked) == 27
+    # the partner agencies' desk (an admin picks the agency) and their services
+    (halal,), = server.query(
+        "SELECT r.id FROM referrals r JOIN agency_services s ON s.id = r.service_id"
+        " JOIN applications a ON a.id = r.application_id"
+        " WHERE a.tracking_code = ? AND s.code = 'halal'", tracking_code)
+    (kemenag,), = server.query("SELECT id FROM agencies WHERE code = 'kemenag'")
+    audit.visit(f"/mitra?instansi={kemenag}")
+    audit.visit(f"/mitra/rujukan/{halal}")
+    audit.visit(f"/petugas/permohonan/{tracking_code}/surat-merek")
+    audit.visit("/admin/mitra")
+    assert len(audit.checked) == 31
     assert audit.found == {}, json.dumps(audit.found, indent=1, ensure_ascii=False)
 
 

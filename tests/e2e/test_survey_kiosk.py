@@ -28,7 +28,7 @@ def answer(page: Any, scores: list[int], gender: str = "") -> None:
     for i, score in enumerate(scores, 1):
         page.check(f"input[name=u{i}][value='{score}']")
     if gender:
-        page.click("details summary")
+        page.click("details.card > summary")  # the header has a menu <details> too
         page.select_option("#gender", gender)
     page.click("[data-kiosk-form] button[type=submit]")
 

@@ -3,8 +3,8 @@
 Every route of the app, under every role: anonymous, officer A, officer B, OSS operator,
 mitra, DPO and admin. An officer sees only their own applications (another's answer 404,
 not 403: existence is not revealed); the operator reads the applications of its tasks;
-admins see all; the DPO has the data-subject desk, the mitra no staff pages yet. Every
-view of a full NIK is audited, without the NIK.
+admins see all; the DPO has the data-subject desk, the mitra its agency's desk (/mitra)
+and no staff pages. Every view of a full NIK is audited, without the NIK.
 
 The server runs in the assisted OSS mode (the production mode), so applications get
 operator tasks as they would in the office.
@@ -70,6 +70,7 @@ OPERATOR = expect(("oss_operator",))
 ADMINS = expect(())
 ADMIN_GONE = {**ADMINS, "admin": HIDDEN}  # an admin's own thing that does not exist (404)
 DPO_DESK = expect(("dpo",))
+MITRA_DESK = expect(("mitra",))  # the mitra of Dinas Koperasi: its own referral (merek)
 # Officer A's application with an open operator task: the operator reads it.
 A_READ = expect(("officer_a", "oss_operator"), hidden=("officer_b",))
 # Acting on it: A and admins; the operator, who can see it, is refused.
@@ -104,6 +105,8 @@ ROUTES: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/petugas/impor"): OFFICERS,
     ("POST", "/petugas/impor"): OFFICERS,
     ("GET", "/petugas/ringkasan"): OFFICERS,
+    ("POST", "/petugas/permohonan/{code:str}/layanan-mitra"): A_CHANGE,
+    ("GET", "/petugas/permohonan/{code:str}/surat-merek"): A_READ,
     ("GET", "/petugas/oss-tugas"): OPERATOR,
     ("GET", "/petugas/oss-tugas/{task_id:int}"): OPERATOR,
     ("POST", "/petugas/oss-tugas/{task_id:int}/ambil"): OPERATOR,
@@ -225,6 +228,13 @@ ROUTES: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/admin/statistik/ekspor"): ADMINS,
     ("GET", "/admin/statistik/ekspor/{job_id:str}"): ADMIN_GONE,
     ("GET", "/admin/statistik/ekspor/{job_id:str}/unduh"): ADMIN_GONE,
+    # -- partner agencies: their desk, and the services the admin edits -------------------
+    ("GET", "/mitra"): MITRA_DESK,
+    ("GET", "/mitra/rujukan/{referral_id:int}"): MITRA_DESK,
+    ("POST", "/mitra/rujukan/{referral_id:int}"): MITRA_DESK,
+    ("GET", "/mitra/rujukan/{referral_id:int}/surat-merek"): MITRA_DESK,
+    ("GET", "/admin/mitra"): ADMINS,
+    ("POST", "/admin/mitra/layanan/{service_id:int}"): ADMINS,
     # Last for every role: it ends the session (test_logout_is_for_everyone).
     ("POST", "/keluar"): SAME,
 }
@@ -241,16 +251,17 @@ class World:
     task: int  # the open task of app_read
     subject_request: int  # a data-subject access request on the DPO's desk
     nik_read: str
+    referral: int  # app_read's trademark referral (Dinas Koperasi, the mitra's agency)
     round_id: int = 0  # a round officer A is assigned to
     invitation_id: int = 0
     leave_id: int = 0
 
 
-def _new_user(admin: httpx.Client, token: str, role: str) -> str:
+def _new_user(admin: httpx.Client, token: str, role: str, agency_id: str = "") -> str:
     name = f"{role.replace('_', '')}{uuid.uuid4().hex[:6]}"
     response = admin.post("/admin/pengguna", data={
         "_csrf_token": token, "username": name, "full_name": f"Uji {role}", "role": role,
-        "password": PASSWORD})
+        "agency_id": agency_id, "password": PASSWORD})
     assert response.status_code == 303, response.text
     return name
 
@@ -274,16 +285,18 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         http["officer_a"] = _session(server, *OFFICER)
         names = {"admin": ADMIN[0], "officer_a": OFFICER[0]}
         token = csrf_from(http["admin"].get("/admin/pengguna").text)
+        (dinkopum,), = server.query("SELECT id FROM agencies WHERE code = 'dinkopum'")
         for role, stored in (("officer_b", "officer"), ("oss_operator", "oss_operator"),
                              ("mitra", "mitra"), ("dpo", "dpo")):
-            names[role] = _new_user(http["admin"], token, stored)
+            names[role] = _new_user(http["admin"], token, stored,
+                                    str(dinkopum) if stored == "mitra" else "")
             http[role] = _session(server, names[role], PASSWORD)
         ids = {role: server.query("SELECT id FROM users WHERE username = ?", name)[0][0]
                for role, name in names.items()}
         codes = []
         for index in (0, 1):
-            response = post_application(http["officer_a"], new_key(),
-                                        application(nik=nik_for(index)))
+            response = post_application(http["officer_a"], new_key(), application(
+                nik=nik_for(index), referrals=["merek", "halal"] if index == 0 else []))
             assert response.status_code == 201, response.text
             codes.append(response.json()["tracking_code"])
         def open_tasks() -> dict[str, int] | None:
@@ -311,8 +324,12 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         subject_request = int(re.search(r"/admin/pdp/(\d+)", recorded.headers["location"])
                               .group(1))
         round_id, invitation_id, leave_id = _rounds_world(server, ids["officer_a"])
+        (referral,), = server.query(
+            "SELECT r.id FROM referrals r JOIN agency_services s ON s.id = r.service_id"
+            " JOIN applications a ON a.id = r.application_id"
+            " WHERE s.code = 'merek' AND a.tracking_code = ?", codes[0])
         yield World(server, http, csrf, ids, codes[0], codes[1], tasks[codes[0]],
-                    subject_request, nik_for(0), round_id, invitation_id, leave_id)
+                    subject_request, nik_for(0), referral, round_id, invitation_id, leave_id)
     finally:
         for h in http.values():
             h.close()
@@ -373,6 +390,8 @@ def _url(world: World, method: str, path: str) -> str:
             .replace("{car_id:int}", "1")
             .replace("{device_id:int}", "999999")
             .replace("{agency_id:int}", "1")
+            .replace("{referral_id:int}", str(world.referral))
+            .replace("{service_id:int}", "1")
             .replace("{name:str}", "outbox.js")
             .replace("{file_path:path}", "css/app.css"))
 
@@ -432,7 +451,7 @@ def test_refusals_say_why_in_bahasa_indonesia(world: World) -> None:
     assert "hanya untuk Petugas lapangan dan Admin" in page.text
     assert "Akun Anda berperan Mitra" in page.text
     # the way back leads to the mitra's own start page, not to the refused one
-    assert 'href="/akun"' in page.text
+    assert 'href="/mitra"' in page.text
     api = world.http["dpo"].post("/api/applications", json=application(),
                                  headers={"Idempotency-Key": new_key()})
     assert api.status_code == 403 and api.json()["error"] == "forbidden"
@@ -445,7 +464,7 @@ def test_refusals_say_why_in_bahasa_indonesia(world: World) -> None:
 
 def test_each_role_starts_on_its_own_page(world: World) -> None:
     starts = {"officer_a": "/petugas", "admin": "/petugas", "oss_operator": "/petugas/oss-tugas",
-              "mitra": "/akun", "dpo": "/admin/pdp"}
+              "mitra": "/mitra", "dpo": "/admin/pdp"}
     for role, start in starts.items():
         assert world.http[role].get("/masuk").headers["location"] == start, role
 

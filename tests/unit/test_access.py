@@ -73,4 +73,4 @@ def test_admins_see_and_change_everything_other_roles_nothing() -> None:
 def test_every_role_has_a_start_page() -> None:
     starts = {role: home_path(role) for role in ROLES}
     assert starts == {"officer": "/petugas", "admin": "/petugas",
-                      "oss_operator": "/petugas/oss-tugas", "mitra": "/akun", "dpo": "/admin/pdp"}
+                      "oss_operator": "/petugas/oss-tugas", "mitra": "/mitra", "dpo": "/admin/pdp"}

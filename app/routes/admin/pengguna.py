@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from litestar import Controller, Request, get, post
 
 from app.clock import WIB, iso, now_iso
+from app.db import referrals as referral_store
 from app.db.audit import AuditFilter
 from app.db.connection import Database
 from app.domain.passwords import MAX_LENGTH as PASSWORD_MAX
@@ -38,6 +39,11 @@ def _field(form: Any, name: str, limit: int) -> str:
     return str(form.get(name, ""))[:limit]
 
 
+def _agency_id(form: Any) -> int | None:
+    raw = _field(form, "agency_id", 10)
+    return int(raw) if raw.isdigit() else None
+
+
 def _own_token(request: Request[Any, Any, Any], settings: Settings) -> str | None:
     return request.cookies.get(settings.session_cookie)
 
@@ -47,7 +53,7 @@ class AdminUsersController(Controller):
     guards = [require_admin]  # noqa: RUF012
     include_in_schema = False
 
-    async def _list(self, request: Request[Any, Any, Any], accounts: Accounts,
+    async def _list(self, request: Request[Any, Any, Any], accounts: Accounts, db: Database,
                     status_code: int = 200, **form: Any) -> Any:
         users = await accounts.accounts()
         lockouts = await accounts.recent_lockouts()
@@ -55,10 +61,11 @@ class AdminUsersController(Controller):
         form.setdefault("values", {"role": "officer"})
         form.setdefault("errors", {})
         return render(request, "admin/users.html", status_code, users=users, lockouts=lockouts,
-                      names=names, roles=ROLE_LABELS, password_max=PASSWORD_MAX, **form)
+                      names=names, roles=ROLE_LABELS, password_max=PASSWORD_MAX,
+                      agencies=await db.read(referral_store.agencies), **form)
 
-    async def _detail(self, request: Request[Any, Any, Any], accounts: Accounts, user_id: int,
-                      status_code: int = 200, **context: Any) -> Any:
+    async def _detail(self, request: Request[Any, Any, Any], accounts: Accounts, db: Database,
+                      user_id: int, status_code: int = 200, **context: Any) -> Any:
         account = await accounts.account(user_id)
         if account is None:
             return render(request, "error.html", 404, message="Pengguna tidak ditemukan.",
@@ -66,78 +73,91 @@ class AdminUsersController(Controller):
         context.setdefault("errors", {})
         return render(request, "admin/user.html", status_code, account=account,
                       roles=ROLE_LABELS, password_max=PASSWORD_MAX,
+                      agencies=await db.read(referral_store.agencies),
                       devices=await accounts.devices(user_id), now=now_iso(), **context)
 
     @get("", name="admin_users")
-    async def users(self, request: Request[Any, Any, Any], accounts: Accounts) -> Any:
-        return await self._list(request, accounts)
+    async def users(self, request: Request[Any, Any, Any], accounts: Accounts,
+                    db: Database) -> Any:
+        return await self._list(request, accounts, db)
 
     @post("")
-    async def create(self, request: Request[Any, Any, Any], accounts: Accounts,
+    async def create(self, request: Request[Any, Any, Any], accounts: Accounts, db: Database,
                      actor: Actor) -> Any:
         form = await request.form()
         values = {"username": _field(form, "username", 64).strip().lower(),
                   "full_name": _field(form, "full_name", 200).strip(),
-                  "role": _field(form, "role", 20)}
+                  "role": _field(form, "role", 20), "agency_id": _field(form, "agency_id", 10)}
         password = _field(form, "password", PASSWORD_MAX + 1)
         result = await accounts.create_user(
             actor, values["username"], values["full_name"], values["role"],
-            password)
+            password, _agency_id(form))
         if isinstance(result, dict):
-            return await self._list(request, accounts, 422, values=values, errors=result)
+            return await self._list(request, accounts, db, 422, values=values, errors=result)
         return see_other(request, f"/admin/pengguna/{result}?selesai=dibuat")
 
     @get("/{user_id:int}", name="admin_user")
     async def user(self, request: Request[Any, Any, Any], user_id: int, accounts: Accounts,
-                   selesai: str | None = None) -> Any:
-        return await self._detail(request, accounts, user_id, done=DONE.get(selesai or ""))
+                   db: Database, selesai: str | None = None) -> Any:
+        return await self._detail(request, accounts, db, user_id, done=DONE.get(selesai or ""))
 
-    async def _after(self, request: Request[Any, Any, Any], accounts: Accounts, user_id: int,
-                     problem: str | None, done: str, form: str) -> Any:
+    async def _after(self, request: Request[Any, Any, Any], accounts: Accounts, db: Database,
+                     user_id: int, problem: str | None, done: str, form: str) -> Any:
         if problem:
-            return await self._detail(request, accounts, user_id, 422, errors={form: problem})
+            return await self._detail(request, accounts, db, user_id, 422,
+                                      errors={form: problem})
         return see_other(request, f"/admin/pengguna/{user_id}?selesai={done}")
 
     @post("/{user_id:int}/peran")
     async def set_role(self, request: Request[Any, Any, Any], user_id: int,
-                       accounts: Accounts, actor: Actor, settings: Settings) -> Any:
+                       accounts: Accounts, db: Database, actor: Actor,
+                       settings: Settings) -> Any:
         form = await request.form()
-        problem = await accounts.set_role(
-            actor, user_id, _field(form, "role", 20), _own_token(request, settings))
-        return await self._after(request, accounts, user_id, problem, "peran", "role")
+        problems = await accounts.set_role(
+            actor, user_id, _field(form, "role", 20), _own_token(request, settings),
+            _agency_id(form))
+        if problems:
+            return await self._detail(request, accounts, db, user_id, 422, errors=problems,
+                                      chosen={"role": _field(form, "role", 20),
+                                              "agency_id": _field(form, "agency_id", 10)})
+        return see_other(request, f"/admin/pengguna/{user_id}?selesai=peran")
 
     @post("/{user_id:int}/kata-sandi")
     async def reset_password(self, request: Request[Any, Any, Any], user_id: int,
-                             accounts: Accounts, actor: Actor, settings: Settings) -> Any:
+                             accounts: Accounts, db: Database, actor: Actor,
+                             settings: Settings) -> Any:
         form = await request.form()
         password = _field(form, "password", PASSWORD_MAX + 1)
         if password != _field(form, "password_again", PASSWORD_MAX + 1):
-            return await self._detail(request, accounts, user_id, 422,
+            return await self._detail(request, accounts, db, user_id, 422,
                                       errors={"password": MSG_PASSWORDS_DIFFER})
         problem = await accounts.reset_password(
             actor, user_id, password, _own_token(request, settings))
-        return await self._after(request, accounts, user_id, problem, "sandi", "password")
+        return await self._after(request, accounts, db, user_id, problem, "sandi", "password")
 
     @post("/{user_id:int}/nonaktifkan")
     async def disable(self, request: Request[Any, Any, Any], user_id: int,
-                      accounts: Accounts, actor: Actor, settings: Settings) -> Any:
+                      accounts: Accounts, db: Database, actor: Actor,
+                             settings: Settings) -> Any:
         problem = await accounts.set_active(actor, user_id,
                                                                  False)
-        return await self._after(request, accounts, user_id, problem, "nonaktif", "active")
+        return await self._after(request, accounts, db, user_id, problem, "nonaktif", "active")
 
     @post("/{user_id:int}/aktifkan")
     async def enable(self, request: Request[Any, Any, Any], user_id: int,
-                     accounts: Accounts, actor: Actor, settings: Settings) -> Any:
+                     accounts: Accounts, db: Database, actor: Actor,
+                             settings: Settings) -> Any:
         problem = await accounts.set_active(actor, user_id,
                                                                  True)
-        return await self._after(request, accounts, user_id, problem, "aktif", "active")
+        return await self._after(request, accounts, db, user_id, problem, "aktif", "active")
 
     @post("/{user_id:int}/cabut-sesi")
     async def revoke_sessions(self, request: Request[Any, Any, Any], user_id: int,
-                              accounts: Accounts, actor: Actor, settings: Settings) -> Any:
+                              accounts: Accounts, db: Database, actor: Actor,
+                             settings: Settings) -> Any:
         problem = await accounts.revoke_sessions(
             actor, user_id, _own_token(request, settings))
-        return await self._after(request, accounts, user_id, problem, "sesi", "sessions")
+        return await self._after(request, accounts, db, user_id, problem, "sesi", "sessions")
 
 
     @post("/{user_id:int}/perangkat/{device_id:int}/cabut")

@@ -12,6 +12,7 @@ from app.clock import now_iso, wib_today
 from app.db.connection import Database
 from app.db.users import User
 from app.domain.coverage import parse_potential, parse_potential_csv
+from app.domain.referrals import STATUS_LABELS as REFERRAL_LABELS
 from app.domain.statistics import StatFilter, duration_label
 from app.http_errors import user_error
 from app.reference.regions import Regions
@@ -20,6 +21,7 @@ from app.security import Actor, require_admin
 from app.services import audit
 from app.services import statistics as stats
 from app.services.exports import ExportJobs
+from app.services.referrals import ReferralService
 from app.services.statistics import StatisticsService
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -45,7 +47,8 @@ class StatistikController(Controller):
         d = await statistics.dashboard(f)
         return render(request, "admin/statistik.html", f=f, d=d, charts=stats.admin_charts(d),
                       kecamatan=regions.kecamatan(), rounds=await statistics.rounds_in_period(f),
-                      scales=stats.SCALES, duration=duration_label)
+                      scales=stats.SCALES, duration=duration_label,
+                      referral_labels=REFERRAL_LABELS)
 
     # -- coverage ---------------------------------------------------------------------------
     async def _coverage(self, request: Request[Any, Any, Any], statistics: StatisticsService,
@@ -114,10 +117,11 @@ class StatistikController(Controller):
     @post("/ekspor", status_code=200)
     async def start_export(self, request: Request[Any, Any, Any], statistics: StatisticsService,
                            regions: Regions, exports: ExportJobs, db: Database, actor: Actor,
-                           user: User) -> Any:
+                           user: User, referrals: ReferralService) -> Any:
         form = await request.form()
         f = _filter(request, regions, form)
-        kind = "bulanan" if form.get("jenis") == "bulanan" else "permohonan"
+        jenis = form.get("jenis")
+        kind = jenis if jenis in ("bulanan", "rujukan") else "permohonan"
         xlsx = form.get("format") == "xlsx"
         full_nik = kind == "permohonan" and form.get("nik_lengkap") == "1"
         if full_nik:
@@ -125,6 +129,9 @@ class StatistikController(Controller):
                             f"{'xlsx' if xlsx else 'csv'} {f.month_from}..{f.month_to}"
                             f" kecamatan={f.kecamatan or 'semua'} sesi={f.round_id or 'semua'}")
         name = f"{kind}-{f.month_from}-{f.month_to}"
+        if not xlsx and kind == "rujukan":
+            return Stream(referrals.csv(f), media_type="text/csv; charset=utf-8",
+                          headers=_attachment(f"{name}.csv"))
         if not xlsx and kind == "permohonan":
             return Stream(statistics.csv_applications(f, full_nik),
                           media_type="text/csv; charset=utf-8",
@@ -137,6 +144,7 @@ class StatistikController(Controller):
         job = exports.running_for(user.id)  # one at a time: show the one running
         if job is None:
             total = (await statistics.count(f) if kind == "permohonan"
+                     else await referrals.count(f) if kind == "rujukan"
                      else len(await statistics.monthly(f)))
             job = exports.start(kind, f, full_nik, user.id, total)
         return see_other(request, f"/admin/statistik/ekspor/{job.id}")

@@ -24,6 +24,7 @@ from app.oss.pages import OssPages
 from app.routes.pages import THEME_COOKIE, render, safe_next
 from app.security import client_address
 from app.services.ratelimit import RateLimiter
+from app.services.referrals import ReferralService, citizen_view
 from app.services.surveys import OPEN_STATUSES, SurveyService
 
 MSG_NOT_FOUND = (
@@ -56,7 +57,7 @@ class CitizenController(Controller):
     async def lookup(self, request: Request[Any, Any, Any], db: Database,
                      notify: NotifyService, status_limiter: RateLimiter,
                      code_limiter: RateLimiter, oss_pages: OssPages,
-                     surveys: SurveyService) -> Any:
+                     surveys: SurveyService, referrals: ReferralService) -> Any:
         form = await request.form()
         raw_code = str(form.get("kode", ""))[:20]
         digits = "".join(ch for ch in str(form.get("digits", "")) if ch.isdigit())[:4]
@@ -91,6 +92,7 @@ class CitizenController(Controller):
             push_token=notify.tokens.issue(row["id"]),
             push_key=notify.public_key,
             survey_url=surveys.path(row["id"]) if survey_open else None,
+            referrals=citizen_view(await referrals.for_application(row["id"])),
         )
 
     @post("/tema", name="theme")

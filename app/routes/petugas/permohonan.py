@@ -1,5 +1,6 @@
 """The officer's applications: today's list, the capture form (/petugas/daftar), an
-application (/petugas/permohonan/{code}), its receipt, the WhatsApp hand-off mark and the
+application (/petugas/permohonan/{code}), its receipt, the WhatsApp hand-off mark, its
+referrals to partner agencies (and the UMK letter for a trademark filing) and the
 correction of an application OSS sent back."""
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from app.domain.access import (
 )
 from app.domain.application import form_values, read_form
 from app.domain.errors import FieldError
+from app.domain.referrals import TRADEMARK_SERVICE
+from app.domain.status import Status
 from app.domain.tracking import normalize_tracking_code
 from app.http_errors import user_error
 from app.notify.service import NotifyService
@@ -39,6 +42,7 @@ from app.routes.pwa import SHELL_CACHE
 from app.security import Actor, require_login, require_officer, require_roles
 from app.services import audit
 from app.services.intake import MSG_CONFLICT, IntakeService
+from app.services.referrals import ReferralService, citizen_view, letter_context
 from app.services.rounds import RoundsService
 from app.settings import Settings
 
@@ -172,17 +176,50 @@ class PermohonanController(Controller):
     @get("/permohonan/{code:str}", name="permohonan", guards=[READERS])
     async def permohonan(self, request: Request[Any, Any, Any], code: str, db: Database,
                          oss_pages: OssPages, notify: NotifyService, kbli: KbliCatalog,
-                         regions: Regions, settings: Settings, user: User, actor: Actor
-                         ) -> Any:
+                         regions: Regions, settings: Settings, user: User, actor: Actor,
+                         referrals: ReferralService) -> Any:
         row, scope = await visible_application(db, user, code)
         history = await db.read(store.history, row["id"])
         oss = await oss_pages.application_view(row)
         # The hand-off is for those who may act on it: an operator only reads the page.
         whatsapp = (await notify.whatsapp_view(row, public_base_url(request, settings))
                     if can_change_application(user, scope) else None)
+        referral_rows = await referrals.for_application(row["id"])
+        have = {r["service_code"] for r in referral_rows}
+        # the services it can still be referred to, for those who may change it
+        more = ([(agency, [s for s in rows if s["code"] not in have])
+                 for agency, rows in await db.read(store.services_by_agency)]
+                if can_change_application(user, scope) else [])
         await audit_nik_view(db, actor, row["id"], "halaman permohonan")
         return render(request, "petugas/permohonan.html", app=row, history=history, oss=oss,
-                      whatsapp=whatsapp, **described(row, kbli, regions))
+                      whatsapp=whatsapp, referred=citizen_view(referral_rows, full=True),
+                      more_services=[(a, rows) for a, rows in more if rows],
+                      letter=TRADEMARK_SERVICE in have, **described(row, kbli, regions))
+
+    @post("/permohonan/{code:str}/layanan-mitra", name="layanan_mitra", guards=[READERS])
+    async def layanan_mitra(self, request: Request[Any, Any, Any], code: str, db: Database,
+                            referrals: ReferralService, user: User) -> Any:
+        """Refer the application to more partner services; those it has stay unchanged."""
+        row = await application_for(db, user, code, change=True)
+        form = await request.form()
+        known = set(await db.read(store.service_codes))
+        ticked = [c for c in dict.fromkeys(str(v)[:40] for v in form.getall("referrals", []))
+                  if c in known][:50]
+        await referrals.add(row["id"], ticked, user.username)
+        return see_other(request, f"/petugas/permohonan/{row['tracking_code']}#rujukan")
+
+    @get("/permohonan/{code:str}/surat-merek", name="surat_merek", guards=[READERS])
+    async def surat_merek(self, request: Request[Any, Any, Any], code: str, db: Database,
+                          referrals: ReferralService, kbli: KbliCatalog, regions: Regions,
+                          user: User) -> Any:
+        """The UMK recommendation letter for the application's trademark referral."""
+        row = await application_for(db, user, code)
+        codes = {r["service_code"] for r in await referrals.for_application(row["id"])}
+        if TRADEMARK_SERVICE not in codes:
+            raise NotFoundException()
+        return render(request, "petugas/surat_merek.html",
+                      back=f"/petugas/permohonan/{row['tracking_code']}#rujukan",
+                      **letter_context(row, kbli, regions, wib_today()))
 
     @post("/permohonan/{code:str}/whatsapp-terkirim", name="whatsapp_terkirim",
           guards=[READERS])
@@ -217,7 +254,7 @@ class PermohonanController(Controller):
     async def perbaiki_page(self, request: Request[Any, Any, Any], code: str, db: Database,
                             regions: Regions, user: User, actor: Actor) -> Any:
         app = await application_for(db, user, code, change=True)
-        if app["status"] != "needs_fix":  # nothing to fix: back to the application
+        if app["status"] != Status.NEEDS_FIX:  # nothing to fix: back to the application
             return see_other(request, f"/petugas/permohonan/{app['tracking_code']}")
         await audit_nik_view(db, actor, app["id"], "perbaikan permohonan")
         return self._perbaiki_page(request, regions, app, form_values(app), {}, 200)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.oss.backoff import (
+from app.domain.backoff import (
     backoff_ceiling,
     full_jitter,
     obeyed_retry_after,
