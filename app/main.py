@@ -31,11 +31,13 @@ from app.routes.admin.undangan import AdminUndanganController
 from app.routes.api.applications import ApplicationsApi
 from app.routes.api.oss import PiaController
 from app.routes.api.perangkat import PerangkatApi
+from app.routes.api.praregistrasi import PraregistrasiApi
 from app.routes.api.push import NotifyApi
 from app.routes.api.push_kecamatan import KecamatanPushApi
 from app.routes.api.survei import SurveiApi
 from app.routes.auth import AuthController
 from app.routes.citizen.cek import CitizenController
+from app.routes.citizen.daftar_mandiri import DaftarMandiriController
 from app.routes.citizen.ikm import IkmController
 from app.routes.citizen.jadwal import JadwalController
 from app.routes.citizen.saran import SaranController
@@ -146,6 +148,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PublicStatistikController,
             MitraController,
             AdminMitraController,
+            DaftarMandiriController,
+            PraregistrasiApi,
             create_static_files_router(
                 path="/static",
                 directories=[settings.static_dir],

@@ -29,6 +29,7 @@ OFFICER_PAGES = ("/petugas/daftar", "/petugas/antrian", "/petugas/pengaturan", "
 OFFICER_ASSETS = (
     "js/capture.js",
     "js/receipt.js",
+    "js/prereg.js",
     "vendor/qr-creator-1.0.0.min.js",
     "js/queue.js",
     "js/pengaturan.js",

@@ -40,7 +40,7 @@ CSP = "; ".join(
 )
 # Paths whose pages may show personal data: never stored by any cache, the phone's included.
 PRIVATE_PREFIXES = ("/petugas", "/admin", "/api", "/cek", "/masuk", "/undang", "/survei",
-                    "/saran", "/mitra")
+                    "/saran", "/mitra", "/daftar-mandiri")
 
 
 def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> User | None:

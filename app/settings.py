@@ -88,6 +88,10 @@ class Settings:
     # submissions per client (IPv6: its /64) per day
     public_form_client_limit: int = _env(20, min=1)
     public_form_phone_limit: int = _env(3, min=1)  # complaints per WhatsApp number per day
+    # Pre-registration (/daftar-mandiri): its own per-client count (a village hall's one
+    # address serves many neighbours) and per WhatsApp number per day.
+    prereg_client_limit: int = _env(30, min=1)
+    prereg_phone_limit: int = _env(3, min=1)
     # -- OSS (see docs/oss.md) -------------------------------------------------------------
     # simulator: `serve` starts the local OSS simulator beside the app and sends to it;
     # http: an OSS endpoint at oss_url; assisted: operator tasks at /petugas/oss-tugas

@@ -75,6 +75,8 @@
   // Offline, the logout fails and nothing is forgotten: the session was not ended.
   function logout(event) {
     return fetch(event.request).then(function (response) {
+      // The citizens' pre-registrations downloaded for the officer's rounds go too.
+      if (root.indexedDB) { root.indexedDB.deleteDatabase("jbm-prereg"); }
       return cache().forgetPages().catch(function () { return null; }).then(function () {
         return response;
       });

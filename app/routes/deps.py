@@ -29,6 +29,7 @@ from app.services.exports import ExportJobs
 from app.services.honorarium import HonorService
 from app.services.intake import IntakeService
 from app.services.invitations import InvitationService
+from app.services.preregistrations import PreregistrationService
 from app.services.public_forms import PublicFormLimits
 from app.services.ratelimit import RateLimiter
 from app.services.referrals import ReferralService
@@ -130,6 +131,14 @@ async def _form_limits(services: Services) -> PublicFormLimits:
     return services.form_limits
 
 
+async def _preregistrations(services: Services) -> PreregistrationService:
+    return services.preregistrations
+
+
+async def _prereg_limits(services: Services) -> PublicFormLimits:
+    return services.prereg_limits
+
+
 async def _statistics(services: Services) -> StatisticsService:
     return services.statistics
 
@@ -158,5 +167,6 @@ def dependencies() -> dict[str, Provide]:
         "surveys": _surveys, "complaints": _complaints, "form_limits": _form_limits,
         "statistics": _statistics, "exports": _exports, "referrals": _referrals,
         "schedule": _schedule,
+        "preregistrations": _preregistrations, "prereg_limits": _prereg_limits,
     }
     return {name: Provide(fn) for name, fn in providers.items()}

@@ -20,6 +20,7 @@ from app.services.exports import ExportJobs
 from app.services.honorarium import HonorService
 from app.services.intake import IntakeService
 from app.services.invitations import InvitationService
+from app.services.preregistrations import PreregistrationService
 from app.services.public_forms import PublicFormLimits
 from app.services.ratelimit import RateLimiter
 from app.services.referrals import ReferralService
@@ -53,6 +54,8 @@ class Services:
     surveys: SurveyService
     complaints: ComplaintService
     form_limits: PublicFormLimits  # the public forms, per client per day
+    preregistrations: PreregistrationService
+    prereg_limits: PublicFormLimits  # /daftar-mandiri, per client per day
     statistics: StatisticsService
     exports: ExportJobs
     referrals: ReferralService
@@ -101,6 +104,9 @@ class Services:
             surveys=SurveyService(db, notify),
             complaints=ComplaintService(db, settings.public_form_phone_limit),
             form_limits=PublicFormLimits(settings.public_form_client_limit),
+            preregistrations=PreregistrationService(db, kbli, regions,
+                                                    settings.prereg_phone_limit),
+            prereg_limits=PublicFormLimits(settings.prereg_client_limit),
             statistics=StatisticsService(db, regions),
             exports=ExportJobs(settings.db_path, settings.data_dir, regions),
             referrals=ReferralService(db, regions),

@@ -26,6 +26,7 @@ from typing import Any
 from app.clock import local_day, utc_now_iso, wib_today
 from app.db import applications as store
 from app.db import outbox as outbox_store
+from app.db import preregistrations as prereg_store
 from app.db.connection import Database
 from app.domain.application import (
     ApplicationInput,
@@ -34,6 +35,7 @@ from app.domain.application import (
     validate_application,
 )
 from app.domain.errors import FieldError
+from app.domain.preregistration import checkin_key
 from app.domain.status import LABELS, Status
 from app.domain.tracking import new_tracking_code, normalize_tracking_code
 from app.reference.kbli import KbliCatalog
@@ -55,6 +57,11 @@ MSG_REFERRED = (
 )
 SERVICES_TTL_S = 30.0  # an admin's change to the partner services is seen this soon
 MSG_NOT_NEEDS_FIX = "Permohonan ini tidak sedang menunggu perbaikan."
+MSG_PREREG_CONFLICT = (
+    "Pra-pendaftaran ini sudah didaftarkan petugas lain dengan data yang berbeda. Data yang "
+    "tersimpan tidak diubah. Periksa permohonan pemohon ini bersama petugas tersebut; "
+    "jangan didaftarkan lagi."
+)
 
 
 @dataclass(frozen=True)
@@ -112,6 +119,7 @@ class _Pending:
     actor: str
     future: asyncio.Future[store.InsertOutcome]
     proposed_code: str | None = None  # minted by the phone; kept when free (see api.md)
+    prereg_code: str | None = None  # the pre-registration this application checks in
 
 
 _CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -151,6 +159,20 @@ def proposed_code(raw: Mapping[str, object]) -> str | None:
         return normalize_tracking_code(value)
     except FieldError:
         return None
+
+
+def prereg_code(raw: Mapping[str, object], client_id: str) -> str | None:
+    """The pre-registration this application checks in (``prereg_code`` in the body, like
+    the proposed tracking code not a form field and not hashed), when its Idempotency-Key
+    is the one derived from it (docs/preregistration.md); else None."""
+    value = raw.get("prereg_code")
+    if not isinstance(value, str) or len(value) > 16:
+        return None
+    try:
+        code = normalize_tracking_code(value.removeprefix("P-").removeprefix("p-"))
+    except FieldError:
+        return None
+    return code if checkin_key(code) == client_id else None
 
 
 def request_hash(data: ApplicationInput) -> str:
@@ -267,7 +289,7 @@ class IntakeService:
                 continue
             pending = _Pending(
                 client_id, checked, request_hash(checked), officer_id, actor,
-                loop.create_future(), proposed_code(raw),
+                loop.create_future(), proposed_code(raw), prereg_code(raw, client_id),
             )
             waiting.append((index, pending))
             results.append(None)
@@ -279,7 +301,8 @@ class IntakeService:
                 log.exception("intake commit failed")
                 results[index] = self._error(503, pending.client_id, MSG_UNAVAILABLE)
                 continue
-            results[index] = self._answer(pending.client_id, outcome)
+            results[index] = self._answer(pending.client_id, outcome,
+                                          pending.prereg_code is not None)
         return [r for r in results if r is not None]
 
     # -- the officer's correction of an application OSS sent back ------------------------
@@ -321,9 +344,11 @@ class IntakeService:
         return None
 
     # -- answers ---------------------------------------------------------------------
-    def _answer(self, client_id: str, outcome: store.InsertOutcome) -> IntakeResult:
+    def _answer(self, client_id: str, outcome: store.InsertOutcome, prereg: bool = False
+                ) -> IntakeResult:
         if outcome.kind == "conflict":
-            body = {"id": client_id, "error": "idempotency_key_reused", "message": MSG_CONFLICT}
+            body = {"id": client_id, "error": "idempotency_key_reused",
+                    "message": MSG_PREREG_CONFLICT if prereg else MSG_CONFLICT}
             return IntakeResult.make(409, body)
         return IntakeResult(201 if outcome.kind == "created" else 200, outcome.response_json)
 
@@ -388,7 +413,12 @@ class IntakeService:
             if rows[index].tracking_code in taken:
                 rows[index] = self._row(pending, now, now_iso, fresh=True)
             taken.add(rows[index].tracking_code)
-        return store.insert_batch(conn, rows)
+        outcomes = store.insert_batch(conn, rows)
+        # A check-in: the pre-registration is linked in the same transaction.
+        for pending, outcome in zip(batch, outcomes, strict=True):
+            if pending.prereg_code is not None and outcome.kind == "created":
+                prereg_store.check_in(conn, pending.prereg_code, pending.client_id)
+        return outcomes
 
     async def _commit(self, batch: list[_Pending]) -> None:
         for _attempt in range(3):

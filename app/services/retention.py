@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from app.clock import iso, utc_now
+from app.db import preregistrations as prereg_store
 from app.db import retention as store
 from app.db.audit import Actor
 from app.db.connection import Database
+from app.domain.preregistration import expires_at
 from app.services import audit
 from app.settings import Settings
 
@@ -29,18 +31,42 @@ class RetentionResult:
     whatsapp_handoffs: int  # hand-offs blanked
     push_links: int  # citizens' links to ended applications deleted
     push_subscriptions: int  # subscriptions left without a link deleted
+    preregistrations: int = 0  # pre-registrations never checked in, deleted
 
     @property
     def changed(self) -> bool:
         return any((self.push_payloads, self.whatsapp_handoffs, self.push_links,
-                    self.push_subscriptions))
+                    self.push_subscriptions, self.preregistrations))
 
     def summary(self) -> str:
         """For the audit log and the command line: counts only, never personal data."""
         return (f"payload receiveNIB dikosongkan {self.push_payloads}, "
                 f"serah-terima WhatsApp dikosongkan {self.whatsapp_handoffs}, "
                 f"tautan push warga dihapus {self.push_links}, "
-                f"langganan push dihapus {self.push_subscriptions}")
+                f"langganan push dihapus {self.push_subscriptions}, "
+                f"pra-pendaftaran dihapus {self.preregistrations}")
+
+
+def sweep_preregistrations(conn: sqlite3.Connection, now: datetime) -> int:
+    """Pre-registrations never checked in: deleted ``RETENTION_DAYS`` after their round
+    ended (the round's end as it is now: a moved round moves the date) or after they were
+    made when no round was chosen; a waiting one whose round ended becomes "expired".
+    Returns how many were deleted."""
+    stamp = iso(now)
+    doomed: list[int] = []
+    changes: list[tuple[str, str, int]] = []
+    for row in prereg_store.not_checked_in(conn):
+        anchor = row["round_ends_at"] or row["created_at"]
+        expiry = iso(expires_at(datetime.fromisoformat(anchor)))
+        if expiry < stamp:
+            doomed.append(row["id"])
+            continue
+        ended = row["round_ends_at"] is not None and row["round_ends_at"] < stamp
+        status = "expired" if ended else "waiting"  # a round moved later: waiting again
+        if (status, expiry) != (row["status"], row["expires_at"]):
+            changes.append((status, expiry, row["id"]))
+    prereg_store.set_expiry(conn, changes)
+    return prereg_store.delete(conn, doomed)
 
 
 def apply(conn: sqlite3.Connection, settings: Settings, now: datetime, actor: Actor
@@ -58,6 +84,7 @@ def apply(conn: sqlite3.Connection, settings: Settings, now: datetime, actor: Ac
             conn, before(settings.retention_whatsapp_days), stamp),
         push_links=links,
         push_subscriptions=subs,
+        preregistrations=sweep_preregistrations(conn, now),
     )
     if result.changed:
         audit.record(conn, actor, audit.RETENTION_RUN, None, None, result.summary())

@@ -205,15 +205,41 @@
 
   // -- editing an item the server sent back ---------------------------------------------
   var editing = null;
+  var prereg = null;  // the pre-registration being checked in (static/js/prereg.js)
+
+  // #prareg=CODE: the citizen's pre-registration fills the form; the officer compares it
+  // with the KTP and corrects it. Its Idempotency-Key derives from the code, so every phone
+  // checking this person in sends the same key (docs/preregistration.md).
+  function loadPrereg(raw) {
+    if (!JBM.prereg) { return Promise.resolve(); }
+    return JBM.prereg.find(raw).then(function (item) {
+      if (!item) {
+        notice("Kode pra-pendaftaran ini tidak ada di HP ini. Unduh ulang saat ada sinyal, atau isi formulir seperti biasa.", "error");
+        return null;
+      }
+      return JBM.prereg.key(item.code).then(function (key) {
+        prereg = item;
+        var body = Object.assign({}, item.values);
+        delete body.round_id;  // the round is where the car is now (today's, in the form)
+        field("client_id").value = key;
+        fill(body);
+        notice("Pra-pendaftaran " + item.display + ": cocokkan setiap isian dengan KTP asli, perbaiki bila perlu, lalu Simpan.", "ok");
+        return refreshDesa(body.kecamatan, body.desa);
+      });
+    });
+  }
 
   function loadEditing() {
     var receipt = /^#tanda-terima=([0-9a-f-]{36})$/.exec(window.location.hash);
     if (receipt && JBM.receipt) { return JBM.receipt.show(receipt[1]); }
+    var checkIn = /^#prareg=([0-9A-Za-z-]{7,12})$/.exec(window.location.hash);
+    if (checkIn) { return loadPrereg(checkIn[1]); }
     var match = /^#ubah=([0-9a-f-]{36})$/.exec(window.location.hash);
     if (!match || !JBM.outbox) { return Promise.resolve(); }
     return JBM.outbox.get(match[1]).then(function (item) {
       if (!item || item.state === "sent") { return; }
       editing = item;
+      if (item.body.prereg_code) { prereg = { display: item.body.prereg_code }; }  // stays a check-in
       field("client_id").value = item.id;
       var kecamatan = item.body.kecamatan;
       fill(item.body);
@@ -274,7 +300,7 @@
   function keepDraft() {
     clearTimeout(draftTimer);
     draftTimer = null;
-    if (!drafting || editing) { return; }
+    if (!drafting || editing || prereg) { return; }
     var body = values();
     draftDo("readwrite", function (store) {
       return isBlank(body) ? store.delete(DRAFT_KEY) : store.put({ id: field("client_id").value, body: body }, DRAFT_KEY);
@@ -301,7 +327,7 @@
   // The stored draft back in the form, unless it was saved after all (same client id).
   function restoreDraft() {
     return draftDo("readonly", function (store) { return store.get(DRAFT_KEY); }).then(function (draft) {
-      if (!draft || editing) { return null; }
+      if (!draft || editing || prereg) { return null; }
       return JBM.outbox.get(draft.id).then(function (saved) {
         if (saved) { return dropDraft(); }
         field("client_id").value = draft.id;
@@ -331,6 +357,7 @@
     KEEP_AFTER_SAVE.forEach(function (name) { field(name).value = keep[name]; });
     field("client_id").value = newId();
     editing = null;
+    prereg = null;
     if (window.location.hash) { history.replaceState(null, "", window.location.pathname); }
     var results = document.getElementById("kbli-results");
     if (results) { results.textContent = ""; }
@@ -344,6 +371,7 @@
     event.stopImmediatePropagation();
     var id = field("client_id").value;
     var body = values();
+    if (prereg) { body.prereg_code = prereg.display; }  // linked by the server (docs/api.md)
     setBusy(true, "Memeriksa…");
     JBM.validate.checkApplication(body, JBM.data).then(function (errors) {
       if (Object.keys(errors).length) { setBusy(false); showErrors(errors); return null; }

@@ -134,6 +134,8 @@ def test_every_page_has_no_axe_violations(themed: Any, server: ServerProcess,
     audit.visit("/masuk", wrong_password, "/masuk (wrong password)")
     audit.visit("/offline")
     audit.visit("/ref/kbli?q=bakso")
+    audit.visit("/daftar-mandiri")
+    audit.visit("/daftar-mandiri/cek")
     audit.visit("/tidak-ada-halaman-ini")
     # an officer
     audit.log_in(OFFICER)
@@ -165,7 +167,7 @@ def test_every_page_has_no_axe_violations(themed: Any, server: ServerProcess,
     audit.visit(f"/mitra/rujukan/{halal}")
     audit.visit(f"/petugas/permohonan/{tracking_code}/surat-merek")
     audit.visit("/admin/mitra")
-    assert len(audit.checked) == 29
+    assert len(audit.checked) == 31
     assert audit.found == {}, json.dumps(audit.found, indent=1, ensure_ascii=False)
 
 

@@ -201,6 +201,12 @@ ROUTES: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/saran"): SAME,
     ("GET", "/saran/cek"): ANY,
     ("POST", "/saran/cek"): SAME,
+    # pre-registration from home, and the officers' download for their rounds
+    ("GET", "/daftar-mandiri"): ANY,
+    ("POST", "/daftar-mandiri"): SAME,
+    ("GET", "/daftar-mandiri/cek"): ANY,
+    ("POST", "/daftar-mandiri/cek"): SAME,
+    ("GET", "/api/praregistrasi"): OFFICERS,
     ("GET", "/petugas/survei-kiosk"): OFFICERS,
     ("POST", "/api/survei"): OFFICERS,
     ("GET", "/admin/ikm"): ADMINS,
