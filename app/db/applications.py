@@ -221,6 +221,16 @@ def history(conn: sqlite3.Connection, application_id: int) -> list[sqlite3.Row]:
     ).fetchall()
 
 
+def for_officer_in_round(conn: sqlite3.Connection, officer_id: int, round_id: int
+                         ) -> list[sqlite3.Row]:
+    """The officer's own applications taken at one round (the list filtered by round)."""
+    return conn.execute(
+        "SELECT tracking_code, status, nik, name, business_name, created_at"
+        " FROM applications WHERE officer_id = ? AND round_id = ? ORDER BY id DESC",
+        (officer_id, round_id),
+    ).fetchall()
+
+
 def for_officer_on_day(conn: sqlite3.Connection, officer_id: int, day: str) -> list[sqlite3.Row]:
     return conn.execute(
         "SELECT tracking_code, status, nik, name, business_name, created_at"

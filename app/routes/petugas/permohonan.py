@@ -104,10 +104,15 @@ class PermohonanController(Controller):
 
     @get("/", name="petugas", guards=[require_officer])
     async def home(self, request: Request[Any, Any, Any], db: Database, user: User,
-                   rounds: RoundsService) -> Any:
-        rows = await db.read(store.for_officer_on_day, user.id, wib_today().isoformat())
+                   rounds: RoundsService, sesi: int | None = None) -> Any:
+        """Today's applications, or (``?sesi=ID``) those taken at one round."""
+        chosen = await rounds.get(sesi) if sesi is not None else None
+        if chosen is not None:
+            rows = await db.read(store.for_officer_in_round, user.id, chosen.id)
+        else:
+            rows = await db.read(store.for_officer_on_day, user.id, wib_today().isoformat())
         return render(request, "petugas/home.html", applications=rows, today=wib_today(),
-                      my_rounds=await rounds.upcoming_for(user.id))
+                      my_rounds=await rounds.upcoming_for(user.id), chosen_round=chosen)
 
     # -- the capture form ----------------------------------------------------------------
     @get("/daftar", name="daftar", guards=[require_officer])
