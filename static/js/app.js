@@ -4,12 +4,17 @@
   "use strict";
 
   var JBM = window.JBM = window.JBM || {};
-  // While items wait, try again soon and back off: 2, 3, 4.5, 6.8, 10, 15, 23, 30, 30 … s;
-  // back to 2 s on the `online` event and whenever something was sent. A try costs one
-  // small GET /healthz while the server cannot be reached.
+  // While items wait and the server cannot be reached, an officer looking at the page
+  // (in view, touched in the last 5 minutes) has it tried every 2 s: a hotspot often stays
+  // "online" while nothing gets through, so only a try notices the signal coming back, and
+  // a try with no route is one failed GET /healthz. Otherwise (page hidden, phone left
+  // alone, server errors) the tries back off: 2, 3, 4.5, 6.8, 10, 15, 23, 30, 30 … s.
+  // Back to 2 s on the `online` event, a touch, the page coming into view, and whenever
+  // something was sent.
   var RETRY_MIN_MS = 2000;
   var RETRY_MAX_MS = 30000;
   var RETRY_GROWTH = 1.5;
+  var WATCHED_MS = 5 * 60000;
   // A progress bar no message has refreshed for this long belongs to a replay that died
   // (the worker was stopped): it is taken down (a request times out after 20 s).
   var PROGRESS_STALE_MS = 25000;
@@ -165,6 +170,16 @@
   // -- trying again while items wait -----------------------------------------------------
   var retryDelay = RETRY_MIN_MS;
   var retryTimer = null;
+  var retryAt = 0;
+  var touchedAt = Date.now();
+
+  function watched() { return !document.hidden && Date.now() - touchedAt < WATCHED_MS; }
+
+  function retryIn(ms) {
+    clearTimeout(retryTimer);
+    retryAt = Date.now() + ms;
+    retryTimer = setTimeout(function () { retryTimer = null; sendIfWaiting(); }, ms);
+  }
 
   function retryAfter(summary) {
     clearTimeout(retryTimer);
@@ -173,8 +188,16 @@
     if (summary.sent > 0) { retryDelay = RETRY_MIN_MS; }
     var waiting = (summary.unsent || 0) - (summary.needs_fix || 0);  // queued, sending, auth
     if (waiting <= 0) { retryDelay = RETRY_MIN_MS; return; }
-    retryTimer = setTimeout(sendIfWaiting, retryDelay);
+    if (summary.stopped === "offline" && watched()) { retryIn(RETRY_MIN_MS); return; }
+    retryIn(retryDelay);
     retryDelay = Math.min(RETRY_MAX_MS, retryDelay * RETRY_GROWTH);
+  }
+
+  // The officer is at the phone: a try that was pushed far off comes back to 2 s.
+  function touched() {
+    touchedAt = Date.now();
+    retryDelay = RETRY_MIN_MS;
+    if (retryTimer && retryAt - Date.now() > RETRY_MIN_MS) { retryIn(RETRY_MIN_MS); }
   }
 
   function askBackgroundSync() {
@@ -193,6 +216,12 @@
   function backOnline() {
     retryDelay = RETRY_MIN_MS;
     sendIfWaiting();
+  }
+
+  // A page answer that came through (an htmx request) means the server is reachable.
+  function answered(event) {
+    var status = event.detail && event.detail.xhr ? event.detail.xhr.status : 0;
+    if (status >= 200 && status < 500 && retryTimer) { backOnline(); }
   }
 
   // -- the device credential (docs/api.md) ------------------------------------------------
@@ -373,6 +402,14 @@
     markLogin();
     refreshBadge();
     window.addEventListener("online", backOnline);
+    if (officer) {
+      document.addEventListener("pointerdown", touched, { passive: true });
+      document.addEventListener("keydown", touched, { passive: true });
+      document.addEventListener("visibilitychange", function () {
+        if (!document.hidden && retryTimer) { touched(); backOnline(); }
+      });
+      document.body.addEventListener("htmx:afterRequest", answered);
+    }
     if (officer && "serviceWorker" in navigator) {
       window.addEventListener("online", askOfficerShell);
     }
