@@ -1,7 +1,8 @@
 // Caches: two versioned caches, old versions deleted on activate. The citizen shell
 // (jbm-shell-*) is kept at install by every visitor's worker; the officer shell
 // (jbm-officer-*) only when an officer's page asks for it (prepareOfficer), in two stages:
-// the capture form with its scripts first, then the reference data. Progress goes to the
+// the capture form with its scripts first, then the reference data. The login page asks
+// for its files (all but the pages) while the officer types the password. Progress goes to the
 // pages as {type: "offline-ready", state} on the messages channel (sw/messages.js).
 // The IndexedDB outbox is never touched here: an update never discards the queue.
 /* global JBM_VERSION, JBM_PRECACHE, JBM_OFFICER_STAGES */
@@ -96,19 +97,38 @@
     })).then(function (results) { return results.every(Boolean); });
   }
 
-  // Fetches what is missing, stage by stage; resolves with the final state.
-  function prepareOfficer() {
-    if (preparing) { return preparing; }
-    preparing = officerState().then(announce).then(function (state) {
+  function isPage(url) { return url.indexOf("/petugas/") === 0; }
+
+  // Fetches what is missing; resolves with the final state. After login (withPages): stage
+  // by stage. From the login page (no session yet): every file but the pages, at once, so
+  // after login only the pages are left.
+  function fetchMissing(withPages) {
+    return officerState().then(announce).then(function (state) {
       if (state.ready) { return state; }
       return caches.open(OFFICER).then(function (cache) {
+        if (!withPages) {
+          return fetchStage(cache, STAGES[0].filter(function (url) { return !isPage(url); })
+            .concat(STAGES[1]));
+        }
         return fetchStage(cache, STAGES[0]).then(function (ok) {
           return ok ? fetchStage(cache, STAGES[1]) : false;
         });
       }).then(function (ok) { return officerState(!ok).then(announce); });
-    }).then(function (state) { preparing = null; return state; },
-      function (error) { preparing = null; throw error; });
-    return preparing;
+    });
+  }
+
+  // One preparation at a time; asking again while one runs joins it, unless the pages are
+  // wanted and the running one leaves them out (then they are fetched after it).
+  function prepareOfficer(withPages) {
+    withPages = withPages !== false;
+    if (preparing && (preparing.withPages || !withPages)) { return preparing.promise; }
+    var before = preparing ? preparing.promise.catch(function () { return null; }) : Promise.resolve();
+    var job = { withPages: withPages };
+    var finish = function () { if (preparing === job) { preparing = null; } };
+    job.promise = before.then(function () { return fetchMissing(withPages); });
+    job.promise.then(finish, finish);
+    preparing = job;
+    return job.promise;
   }
 
   // At logout: drop the cached officer pages (their header names the officer). Static
@@ -116,9 +136,7 @@
   // fetches the pages again (prepareOfficer: the shell is then no longer complete).
   function forgetPages() {
     return caches.open(OFFICER).then(function (cache) {
-      return Promise.all(STAGES[0].filter(function (url) {
-        return url.indexOf("/petugas/") === 0;
-      }).map(function (url) { return cache.delete(url, { ignoreSearch: true }); }));
+      return Promise.all(STAGES[0].filter(isPage).map(function (url) { return cache.delete(url, { ignoreSearch: true }); }));
     });
   }
 

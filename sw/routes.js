@@ -113,8 +113,9 @@
     [function (r, u) { return u.pathname.indexOf("/api/") === 0; }, null],
     [function (r, u) { return u.pathname.indexOf("/static/") === 0 || u.pathname.indexOf("/sw/") === 0; }, cacheFirst],
     [function (r, u) { return u.pathname === "/ref/kbli.json" || u.pathname === "/ref/wilayah.json"; }, staleWhileRevalidate],
-    [function (r, u) { return u.pathname === "/ref/kbli"; }, offlineKbli],
-    [function (r, u) { return u.pathname === "/ref/desa"; }, offlineDesa],
+    // Only officers' worker has the offline search (sw/offline-data.js).
+    [function (r, u) { return u.pathname === "/ref/kbli" && root.JBM.data; }, offlineKbli],
+    [function (r, u) { return u.pathname === "/ref/desa" && root.JBM.data; }, offlineDesa],
     [function (r, u) { return r.mode === "navigate" && SHELL_PAGES.indexOf(u.pathname) >= 0; }, networkFirstPage],
     [function (r) { return r.mode === "navigate"; }, networkOnlyPage],
   ];

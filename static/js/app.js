@@ -19,6 +19,11 @@
   // (the worker was stopped): it is taken down (a request times out after 20 s).
   var PROGRESS_STALE_MS = 25000;
   var officer = document.body && document.body.dataset.officer === "1";
+  // Officers' pages and the login page install officers' worker (with the outbox, its
+  // replay and the offline search); citizens' pages the small one, unless this phone
+  // already has officers' worker (sw/sw.js).
+  var officerWorker = document.body && document.body.dataset.worker === "petugas";
+  var OFFICER_WORKER_URL = "/sw.js?app=petugas";
   var registration = null;
   var updateAccepted = false;
 
@@ -150,7 +155,7 @@
   function sendNow() {
     if (!JBM.outbox || !JBM.replay) { return Promise.resolve(null); }
     var controller = navigator.serviceWorker && navigator.serviceWorker.controller;
-    if (!controller) { return JBM.replay.replay(); }
+    if (!controller || !isOfficerWorker(controller)) { return JBM.replay.replay(); }
     var request = String(Date.now()) + Math.random();
     return new Promise(function (resolve) {
       var done = false;
@@ -275,9 +280,27 @@
     };
   }
 
+  function isOfficerWorker(worker) { return Boolean(worker) && worker.scriptURL.indexOf("app=petugas") >= 0; }
+
+  function workerUrl() {
+    if (officerWorker) { return Promise.resolve(OFFICER_WORKER_URL); }
+    return navigator.serviceWorker.getRegistration("/").then(function (reg) {
+      var had = reg && [reg.installing, reg.waiting, reg.active].some(isOfficerWorker);
+      return had ? OFFICER_WORKER_URL : "/sw.js";
+    });
+  }
+
+  // What this page wants kept for offline use: an officer's page the whole officer shell;
+  // the login page its files, while the officer types (the pages need the session).
+  function askOffline() {
+    if (officer) { askOfficerShell(); } else if (officerWorker) { askOfficerFiles(); }
+  }
+
   function register() {
     if (!("serviceWorker" in navigator)) { return; }
-    navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(function (reg) {
+    workerUrl().then(function (url) {
+      return navigator.serviceWorker.register(url, { scope: "/" });
+    }).then(function (reg) {
       registration = reg;
       if (reg.waiting && navigator.serviceWorker.controller) { showUpdate(reg.waiting); }
       reg.addEventListener("updatefound", function () {
@@ -287,13 +310,13 @@
         });
       });
       return navigator.serviceWorker.ready;
-    }).then(function () {
-      if (officer) { askOfficerShell(); }
-    }).catch(function () { /* no service worker: the pages still work online */ });
+    }).then(askOffline).catch(function () { /* no service worker: the pages still work online */ });
     // Reload only when the officer accepted a new version (the first worker also takes
-    // control, but that must never interrupt what the page is doing).
+    // control, but that must never interrupt what the page is doing). A worker that took
+    // over is asked again: the one it replaced may have stopped mid-download.
     navigator.serviceWorker.addEventListener("controllerchange", function () {
-      if (updateAccepted) { updateAccepted = false; window.location.reload(); }
+      if (updateAccepted) { updateAccepted = false; window.location.reload(); return; }
+      askOffline();
     });
   }
 
@@ -303,11 +326,13 @@
   var sawPreparing = false;
   var home = window.location.pathname.replace(/\/$/, "") === "/petugas";
 
-  function askOfficerShell() {
+  function askWorker(type) {
     navigator.serviceWorker.ready.then(function (reg) {
-      if (reg.active) { reg.active.postMessage({ type: "officer-shell" }); }
+      if (reg.active) { reg.active.postMessage({ type: type }); }
     });
   }
+  function askOfficerShell() { askWorker("officer-shell"); }
+  function askOfficerFiles() { askWorker("officer-files"); }
 
   function readinessText(state) {
     if (state.ready) { return ["ready", "Siap dipakai tanpa sinyal"]; }
