@@ -15,7 +15,8 @@
   var EXPECTED = [SHELL, OFFICER];
   var STAGES = JBM_OFFICER_STAGES;
   var OFFICER_URLS = STAGES[0].concat(STAGES[1]);
-  var preparing = null;
+  var preparing = {};  // the running preparation, by kind: "all" or "files"
+  var inflight = {};  // url -> its fetch, shared by preparations running side by side
 
   function isOfficerUrl(url) {
     var u = new URL(url, root.location.origin);
@@ -90,7 +91,10 @@
     return Promise.all(urls.map(function (url) {
       return cache.match(url).then(function (hit) {
         if (hit) { return true; }
-        return fetchInto(cache, url).then(function () {
+        if (!inflight[url]) {
+          inflight[url] = fetchInto(cache, url).finally(function () { delete inflight[url]; });
+        }
+        return inflight[url].then(function () {
           return officerState().then(announce).then(function () { return true; });
         }, function () { return false; });
       });
@@ -117,18 +121,18 @@
     });
   }
 
-  // One preparation at a time; asking again while one runs joins it, unless the pages are
-  // wanted and the running one leaves them out (then they are fetched after it).
+  // Asking again while a preparation of the same kind runs joins it; the pages' one (after
+  // login) runs beside the login page's one, sharing the files both want.
   function prepareOfficer(withPages) {
-    withPages = withPages !== false;
-    if (preparing && (preparing.withPages || !withPages)) { return preparing.promise; }
-    var before = preparing ? preparing.promise.catch(function () { return null; }) : Promise.resolve();
-    var job = { withPages: withPages };
-    var finish = function () { if (preparing === job) { preparing = null; } };
-    job.promise = before.then(function () { return fetchMissing(withPages); });
-    job.promise.then(finish, finish);
-    preparing = job;
-    return job.promise;
+    var kind = withPages === false ? "files" : "all";
+    if (preparing.all) { return preparing.all; }
+    if (!preparing[kind]) {
+      var job = fetchMissing(kind === "all");
+      var finish = function () { if (preparing[kind] === job) { delete preparing[kind]; } };
+      job.then(finish, finish);
+      preparing[kind] = job;
+    }
+    return preparing[kind];
   }
 
   // At logout: drop the cached officer pages (their header names the officer). Static

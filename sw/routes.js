@@ -81,6 +81,18 @@
     });
   }
 
+  // Login (a form POST to /masuk): a redirect is the server's yes, and the session cookie
+  // came with it, so the officer shell is completed at once, while the browser follows the
+  // redirect (the login page kept the other files already).
+  function login(event) {
+    return fetch(event.request).then(function (response) {
+      if (response.type === "opaqueredirect") {
+        event.waitUntil(cache().prepareOfficer(true).catch(function () { return null; }));
+      }
+      return response;
+    });
+  }
+
   // Fragments the phone can compute itself when the server is out of reach.
   function networkFirstFragment(render) {
     return function (event) {
@@ -108,6 +120,7 @@
   // -- the table ---------------------------------------------------------------------------
   var TABLE = [
     [function (r, u) { return r.method === "POST" && r.mode === "navigate" && u.origin === root.location.origin && u.pathname === "/keluar"; }, logout],
+    [function (r, u) { return r.method === "POST" && r.mode === "navigate" && u.origin === root.location.origin && u.pathname === "/masuk"; }, login],
     [function (r, u) { return r.method !== "GET" || u.origin !== root.location.origin; }, null],
     [function (r, u) { return u.pathname === "/sw.js" || u.pathname === "/healthz"; }, null],
     [function (r, u) { return u.pathname.indexOf("/api/") === 0; }, null],

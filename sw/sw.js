@@ -26,7 +26,17 @@ self.addEventListener("activate", function (event) {
 
 self.addEventListener("fetch", function (event) {
   var handler = self.JBM.routes.route(event.request);
-  if (handler) { event.respondWith(handler(event)); }
+  if (!handler) { return; }
+  var answer = handler(event);
+  event.respondWith(answer);
+  // An officer's page the server answered (right after login, say): the session is there,
+  // so the officer shell is completed now, before the page has loaded to ask for it.
+  if (event.request.mode === "navigate" && new URL(event.request.url).pathname.indexOf("/petugas") === 0) {
+    event.waitUntil(answer.then(function (response) {
+      return response.ok && !response.redirected
+        ? self.JBM.cache.prepareOfficer(true) : null;
+    }).catch(function () { return null; }));
+  }
 });
 
 // Background Sync (where the browser has it): send the outbox when a signal returns, even
