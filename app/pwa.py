@@ -18,7 +18,6 @@ from app.domain.form_rules import form_rules
 CITIZEN_PAGES = ("/offline",)
 CITIZEN_ASSETS = (
     "css/app.css",
-    "vendor/htmx-2.0.11.min.js",
     "js/app.js",
     "icons/icon-192.png",
     "manifest-warga.webmanifest",
@@ -27,6 +26,7 @@ CITIZEN_ASSETS = (
 OFFICER_PAGES = ("/petugas/daftar", "/petugas/antrian", "/petugas/pengaturan", "/petugas/offline",
                  "/petugas/survei-kiosk")
 OFFICER_ASSETS = (
+    "vendor/htmx-2.0.11.min.js",
     "js/capture.js",
     "js/receipt.js",
     "js/prereg.js",
@@ -42,6 +42,12 @@ OFFICER_SCRIPTS = ("messages.js", "outbox.js", "replay.js", "validate.js", "offl
 OFFICER_REGIONS = "/ref/wilayah.json"
 OFFICER_DATA = ("/ref/kbli.json",)
 SHELL_PAGES = CITIZEN_PAGES + OFFICER_PAGES
+# The worker is one file (no importScripts: each would be one more round trip at install):
+# the prelude, these modules, then sw/sw.js. Citizens' worker leaves out what only officers
+# use: the outbox, its replay and the offline search (registered as /sw.js?app=petugas).
+WORKER_MODULES = ("messages.js", "cache.js", "routes.js", "push.js")
+OFFICER_WORKER_MODULES = ("outbox.js", "replay.js", "offline-data.js")
+OFFICER_APP = "petugas"
 SW_MODULES = ("routes.js", "cache.js", "outbox.js", "replay.js", "messages.js",
               "validate.js", "offline-data.js", "push.js", "survey.js")
 
@@ -53,14 +59,21 @@ class AppShell:
     officer: tuple[tuple[str, ...], tuple[str, ...]]  # the officer shell's two stages
     rules: str  # the form's rules (app/domain/form_rules.py) as JSON, for sw/validate.js
 
-    def sw_prelude(self) -> str:
-        """Lines prepended to sw/sw.js: its version and what to precache."""
+    def sw_prelude(self, officer: bool) -> str:
+        """Lines put before the worker's code: its version, its app and what to precache."""
         return (
             f"const JBM_VERSION = {json.dumps(self.version)};\n"
+            f"const JBM_APP = {json.dumps(OFFICER_APP if officer else 'warga')};\n"
             f"const JBM_PRECACHE = {json.dumps(list(self.precache))};\n"
             f"const JBM_OFFICER_STAGES = {json.dumps([list(s) for s in self.officer])};\n"
             f"const JBM_SHELL_PAGES = {json.dumps(list(SHELL_PAGES))};\n"
         )
+
+    def worker(self, sw_dir: Path, officer: bool) -> str:
+        """The service worker as served: the prelude, its modules and sw/sw.js, in one."""
+        names = WORKER_MODULES + (OFFICER_WORKER_MODULES if officer else ()) + ("sw.js",)
+        return self.sw_prelude(officer) + "".join(
+            (sw_dir / name).read_text(encoding="utf-8") for name in names)
 
     def module_prelude(self, name: str) -> str:
         """Lines prepended to a module of sw/: validate.js gets the server's rules."""

@@ -14,7 +14,7 @@ throttling TCP proxy on 127.0.0.1 between Chromium and the server, which delays 
 chunk by half the round trip in its direction and paces each direction at its rate, shared
 by all connections (one radio), page and worker alike. CDP emulation on top would count
 the page's latency twice, so ``--cdp`` only adds it for comparison. "No signal" is the
-proxy refusing connections (the server keeps running).
+proxy breaking open connections and refusing new ones (the server keeps running).
 
 Figures:
 
@@ -52,7 +52,7 @@ from typing import Any
 
 from bench._common import chromium, deadline, emit, running_server
 from tests.e2e.conftest import context_options
-from tests.e2e.pwa import UNSENT, inject, poll
+from tests.e2e.pwa import UNSENT, inject, poll, send_now
 from tests.support import OFFICER, application, new_key
 
 KB = 1000
@@ -60,6 +60,9 @@ LATENCY_S = 0.400
 DOWN_BPS = 400_000 / 8
 UP_BPS = 200_000 / 8
 QUEUE = 20
+OUTAGE_S = 20  # no signal after the first failed try (the old backoff reached 10 s)
+KBLI_KEPT = ("() => caches.keys().then(k => Promise.all(k.map(n => caches.open(n)"
+             ".then(c => c.match('/ref/kbli.json'))))).then(r => r.some(Boolean))")
 BUDGET_S = 170
 CDP_CONDITIONS = {"offline": False, "latency": LATENCY_S * 1000,
                   "downloadThroughput": DOWN_BPS, "uploadThroughput": UP_BPS}
@@ -84,6 +87,7 @@ class Hotspot:
         self.up = _Direction(UP_BPS)
         self.signal = True
         self.port = 0
+        self._open: set[asyncio.StreamWriter] = set()
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -100,6 +104,16 @@ class Hotspot:
     def __exit__(self, *exc: object) -> None:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(5)
+
+    def cut(self) -> None:
+        """No signal: new connections are refused and open ones break."""
+        self.signal = False
+
+        def abort_all() -> None:
+            for writer in list(self._open):
+                writer.transport.abort()
+
+        self._loop.call_soon_threadsafe(abort_all)
 
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
@@ -118,9 +132,13 @@ class Hotspot:
         except OSError:
             writer.close()
             return
-        await asyncio.gather(self._pump(reader, up_writer, self.up),
-                             self._pump(up_reader, writer, self.down),
-                             return_exceptions=True)
+        self._open.update((writer, up_writer))
+        try:
+            await asyncio.gather(self._pump(reader, up_writer, self.up),
+                                 self._pump(up_reader, writer, self.down),
+                                 return_exceptions=True)
+        finally:
+            self._open.difference_update((writer, up_writer))
 
     async def _pump(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
                     link: _Direction) -> None:
@@ -193,8 +211,13 @@ def officer_in_the_field(browser: Any, hotspot: Hotspot) -> dict[str, Any]:
     with phone(browser) as context:
         page = context.new_page()
         on_hotspot(context, page)
+        bytes_start = hotspot.down.bytes
+        opened = time.perf_counter()
         page.goto(f"{hotspot.url}/masuk?next=/petugas")
         poll(page, "() => navigator.serviceWorker.ready.then(r => !!r.active)", timeout=60)
+        # The login page keeps the officer's files while the password is typed.
+        poll(page, KBLI_KEPT, timeout=60, interval=0.05)
+        files_s = time.perf_counter() - opened
         hotspot.quiet()
         page.fill("#username", OFFICER[0])
         page.fill("#password", OFFICER[1])
@@ -206,16 +229,22 @@ def officer_in_the_field(browser: Any, hotspot: Hotspot) -> dict[str, Any]:
         form_s = time.perf_counter() - start
         page.wait_for_selector("[data-offline-ready][data-state=ready]")
         ready_s = time.perf_counter() - start
-        ready_bytes = hotspot.down.bytes - bytes_before
+        after_login_bytes = hotspot.down.bytes - bytes_before
+        ready_bytes = hotspot.down.bytes - bytes_start
         hotspot.quiet()
 
         # No signal: 20 applications wait on the phone; then the signal returns.
         page.goto(f"{hotspot.url}/petugas/antrian")
         poll(page, "() => navigator.serviceWorker.controller !== null", timeout=30)
-        hotspot.signal = False
+        hotspot.cut()
         inject(page, [(new_key(), application(business_name=f"Lapangan {i:02d}"))
                       for i in range(QUEUE)])
         poll(page, UNSENT, lambda n: n == QUEUE, timeout=30)
+        # As the capture form does after a save: try to send (no signal), then the phone
+        # tries again on its own; the signal stays away long enough for a backoff to grow.
+        tried = send_now(page)
+        assert tried and tried["stopped"] == "offline", tried
+        time.sleep(OUTAGE_S)
         hotspot.signal = True
         start = time.perf_counter()
         try:
@@ -225,6 +254,8 @@ def officer_in_the_field(browser: Any, hotspot: Hotspot) -> dict[str, Any]:
             queue_s = None  # not emptied within 45 s
     return {"ready_offline_s": round(ready_s, 2), "form_ready_s": round(form_s, 2),
             "ready_offline_kb": round(ready_bytes / KB, 1),
+            "login_files_s": round(files_s, 2),
+            "after_login_kb": round(after_login_bytes / KB, 1),
             "queue_empty_s": round(queue_s, 2) if queue_s is not None else None}
 
 

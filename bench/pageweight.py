@@ -12,12 +12,12 @@ Run from the repo root::
     records every request the page makes; the critical path is the document, its
     stylesheets and its scripts (htmx, app JS, the /sw/*.js the page loads), counted as
     bytes on the wire: ``Network.loadingFinished.encodedDataLength`` (compressed body plus
-    response headers). The service worker's own requests (its script, imports, precache)
+    response headers). The service worker's own requests (its script, precache)
     are not the page's and are reported apart, from the server's access log.
-(b) Offline precache. The JBM_PRECACHE list from GET /sw.js, each URL fetched from Python
-    (httpx, logged in) with ``Accept-Encoding: br, gzip``; the sum of the compressed bodies
-    as they come off the wire (headers reported apart). The worker's own scripts (sw.js
-    and its importScripts) are reported apart too.
+(b) Offline precache. The JBM_PRECACHE list from the officer's worker, each URL fetched
+    from Python (httpx, logged in) with ``Accept-Encoding: br, gzip``; the sum of the
+    compressed bodies as they come off the wire (headers reported apart). The worker itself
+    (one file, its modules in it) is reported apart too.
 (c) Warm reload. Once the worker controls the page and its cache holds every precache
     URL, and the server has been quiet for a moment: reload. Requests that reach the SERVER
     are the access-log lines written between before and after (the honest measure),
@@ -57,6 +57,7 @@ KB = 1000
 AIM_CRITICAL_KB = 50
 AIM_PRECACHE_KB = 300
 CAPTURE_PAGE = "/petugas/daftar"
+OFFICER_WORKER = "/sw.js?app=petugas"  # one file, its modules in it (app/pwa.py)
 SHELL_PAGES = ("/petugas/daftar", "/petugas/antrian", "/petugas/pengaturan", "/petugas/offline",
                "/offline")
 CRITICAL_TYPES = ("Document", "Stylesheet", "Script")
@@ -119,31 +120,28 @@ def _decode(raw: bytes, encoding: str) -> bytes:
     return raw
 
 
-def service_worker_lists(http: httpx.Client) -> tuple[list[str], list[str]]:
-    """(JBM_PRECACHE + both JBM_OFFICER_STAGES: everything an officer's phone keeps, the
-    worker's importScripts URLs) from GET /sw.js."""
-    text = http.get("/sw.js").text
+def service_worker_lists(http: httpx.Client) -> list[str]:
+    """JBM_PRECACHE + both JBM_OFFICER_STAGES (everything an officer's phone keeps), from
+    the officer's worker."""
+    text = http.get(OFFICER_WORKER).text
     precache = json.loads(re.search(r"const JBM_PRECACHE = (\[.*?\]);", text).group(1))
     for stage in json.loads(re.search(r"const JBM_OFFICER_STAGES = (\[.*\]);", text).group(1)):
         precache += stage
-    version = json.loads(re.search(r"const JBM_VERSION = (\".*?\");", text).group(1))
-    imports = [f"{p}?v={version}" for p in re.findall(r'"(/sw/[\w.-]+\.js)\?v=" \+ JBM_VERSION',
-                                                         text)]
-    return precache, imports
+    return precache
 
 
 def measure_precache(server: Any) -> dict[str, Any]:
     http = officer_client(server.url)
     try:
-        precache, imports = service_worker_lists(http)
+        precache = service_worker_lists(http)
         files = [wire_size(http, path) for path in precache]
-        worker = [wire_size(http, path) for path in ["/sw.js", *imports]]
+        worker = [wire_size(http, OFFICER_WORKER)]
     finally:
         http.close()
     bad = [f for f in files + worker if f["status"] != 200]
     if bad:
         raise RuntimeError(f"precache URLs not answered 200: {bad}")
-    return {"files": files, "worker": worker, "precache": precache, "imports": imports}
+    return {"files": files, "worker": worker, "precache": precache}
 
 
 # -- (a) and (c) in Chromium ---------------------------------------------------------------
@@ -353,7 +351,7 @@ def report_precache(found: dict[str, Any]) -> int:
     print(f"    total {kb(body)} compressed ({kb(raw)} raw) + {kb(headers)} headers; "
           f"aim <= {AIM_PRECACHE_KB} KB -> ratio {body / KB / AIM_PRECACHE_KB:.2f}")
     worker = found["worker"]
-    print(f"    plus the worker's own scripts (sw.js + {len(worker) - 1} importScripts): "
+    print("    plus the officer's worker (one file, its modules in it): "
           f"{kb(sum(w['body'] for w in worker))} compressed")
     return body
 

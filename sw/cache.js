@@ -1,7 +1,8 @@
 // Caches: two versioned caches, old versions deleted on activate. The citizen shell
 // (jbm-shell-*) is kept at install by every visitor's worker; the officer shell
 // (jbm-officer-*) only when an officer's page asks for it (prepareOfficer), in two stages:
-// the capture form with its scripts first, then the reference data. Progress goes to the
+// the capture form with its scripts first, then the reference data. The login page asks
+// for its files (all but the pages) while the officer types the password. Progress goes to the
 // pages as {type: "offline-ready", state} on the messages channel (sw/messages.js).
 // The IndexedDB outbox is never touched here: an update never discards the queue.
 /* global JBM_VERSION, JBM_PRECACHE, JBM_OFFICER_STAGES */
@@ -14,7 +15,8 @@
   var EXPECTED = [SHELL, OFFICER];
   var STAGES = JBM_OFFICER_STAGES;
   var OFFICER_URLS = STAGES[0].concat(STAGES[1]);
-  var preparing = null;
+  var preparing = {};  // the running preparation, by kind: "all" or "files"
+  var inflight = {};  // url -> its fetch, shared by preparations running side by side
 
   function isOfficerUrl(url) {
     var u = new URL(url, root.location.origin);
@@ -89,26 +91,48 @@
     return Promise.all(urls.map(function (url) {
       return cache.match(url).then(function (hit) {
         if (hit) { return true; }
-        return fetchInto(cache, url).then(function () {
+        if (!inflight[url]) {
+          inflight[url] = fetchInto(cache, url).finally(function () { delete inflight[url]; });
+        }
+        return inflight[url].then(function () {
           return officerState().then(announce).then(function () { return true; });
         }, function () { return false; });
       });
     })).then(function (results) { return results.every(Boolean); });
   }
 
-  // Fetches what is missing, stage by stage; resolves with the final state.
-  function prepareOfficer() {
-    if (preparing) { return preparing; }
-    preparing = officerState().then(announce).then(function (state) {
+  function isPage(url) { return url.indexOf("/petugas/") === 0; }
+
+  // Fetches what is missing; resolves with the final state. After login (withPages): stage
+  // by stage. From the login page (no session yet): every file but the pages, at once, so
+  // after login only the pages are left.
+  function fetchMissing(withPages) {
+    return officerState().then(announce).then(function (state) {
       if (state.ready) { return state; }
       return caches.open(OFFICER).then(function (cache) {
+        if (!withPages) {
+          return fetchStage(cache, STAGES[0].filter(function (url) { return !isPage(url); })
+            .concat(STAGES[1]));
+        }
         return fetchStage(cache, STAGES[0]).then(function (ok) {
           return ok ? fetchStage(cache, STAGES[1]) : false;
         });
       }).then(function (ok) { return officerState(!ok).then(announce); });
-    }).then(function (state) { preparing = null; return state; },
-      function (error) { preparing = null; throw error; });
-    return preparing;
+    });
+  }
+
+  // Asking again while a preparation of the same kind runs joins it; the pages' one (after
+  // login) runs beside the login page's one, sharing the files both want.
+  function prepareOfficer(withPages) {
+    var kind = withPages === false ? "files" : "all";
+    if (preparing.all) { return preparing.all; }
+    if (!preparing[kind]) {
+      var job = fetchMissing(kind === "all");
+      var finish = function () { if (preparing[kind] === job) { delete preparing[kind]; } };
+      job.then(finish, finish);
+      preparing[kind] = job;
+    }
+    return preparing[kind];
   }
 
   // At logout: drop the cached officer pages (their header names the officer). Static
@@ -116,9 +140,7 @@
   // fetches the pages again (prepareOfficer: the shell is then no longer complete).
   function forgetPages() {
     return caches.open(OFFICER).then(function (cache) {
-      return Promise.all(STAGES[0].filter(function (url) {
-        return url.indexOf("/petugas/") === 0;
-      }).map(function (url) { return cache.delete(url, { ignoreSearch: true }); }));
+      return Promise.all(STAGES[0].filter(isPage).map(function (url) { return cache.delete(url, { ignoreSearch: true }); }));
     });
   }
 

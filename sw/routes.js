@@ -83,6 +83,18 @@
     });
   }
 
+  // Login (a form POST to /masuk): a redirect is the server's yes, and the session cookie
+  // came with it, so the officer shell is completed at once, while the browser follows the
+  // redirect (the login page kept the other files already).
+  function login(event) {
+    return fetch(event.request).then(function (response) {
+      if (response.type === "opaqueredirect") {
+        event.waitUntil(cache().prepareOfficer(true).catch(function () { return null; }));
+      }
+      return response;
+    });
+  }
+
   // Fragments the phone can compute itself when the server is out of reach.
   function networkFirstFragment(render) {
     return function (event) {
@@ -140,13 +152,15 @@
   // -- the table ---------------------------------------------------------------------------
   var TABLE = [
     [function (r, u) { return r.method === "POST" && r.mode === "navigate" && u.origin === root.location.origin && u.pathname === "/keluar"; }, logout],
+    [function (r, u) { return r.method === "POST" && r.mode === "navigate" && u.origin === root.location.origin && u.pathname === "/masuk"; }, login],
     [function (r, u) { return r.method !== "GET" || u.origin !== root.location.origin; }, null],
     [function (r, u) { return u.pathname === "/sw.js" || u.pathname === "/healthz"; }, null],
     [function (r, u) { return u.pathname.indexOf("/api/") === 0; }, null],
     [function (r, u) { return u.pathname.indexOf("/static/") === 0 || u.pathname.indexOf("/sw/") === 0; }, cacheFirst],
     [function (r, u) { return u.pathname === "/ref/kbli.json" || u.pathname === "/ref/wilayah.json"; }, staleWhileRevalidate],
-    [function (r, u) { return u.pathname === "/ref/kbli"; }, offlineKbli],
-    [function (r, u) { return u.pathname === "/ref/desa"; }, offlineDesa],
+    // Only officers' worker has the offline search (sw/offline-data.js).
+    [function (r, u) { return u.pathname === "/ref/kbli" && root.JBM.data; }, offlineKbli],
+    [function (r, u) { return u.pathname === "/ref/desa" && root.JBM.data; }, offlineDesa],
     [function (r, u) { return isSchedule(u); }, schedulePage],
     [function (r, u) { return r.mode === "navigate" && SHELL_PAGES.indexOf(u.pathname) >= 0; }, networkFirstPage],
     [function (r) { return r.mode === "navigate"; }, networkOnlyPage],

@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Controller, Request, Response, get
 from litestar.exceptions import NotFoundException
 
-from app.pwa import SW_MODULES
+from app.pwa import OFFICER_APP, SW_MODULES
 from app.routes.pages import render
 from app.services.container import Services
 
@@ -21,8 +21,8 @@ class PwaController(Controller):
     @get("/sw.js")
     async def service_worker(self, request: Request[Any, Any, Any], services: Services
                              ) -> Response[bytes]:
-        source = (services.settings.sw_dir / "sw.js").read_text(encoding="utf-8")
-        body = services.shell.sw_prelude() + source
+        officer = request.query_params.get("app") == OFFICER_APP
+        body = services.shell.worker(services.settings.sw_dir, officer)
         return Response(
             content=body.encode(),
             media_type=JS,

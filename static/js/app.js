@@ -4,16 +4,26 @@
   "use strict";
 
   var JBM = window.JBM = window.JBM || {};
-  // While items wait, try again soon and back off: 2, 3, 4.5, 6.8, 10, 15, 23, 30, 30 … s;
-  // back to 2 s on the `online` event and whenever something was sent. A try costs one
-  // small GET /healthz while the server cannot be reached.
+  // While items wait and the server cannot be reached, an officer looking at the page
+  // (in view, touched in the last 5 minutes) has it tried every 2 s: a hotspot often stays
+  // "online" while nothing gets through, so only a try notices the signal coming back, and
+  // a try with no route is one failed GET /healthz. Otherwise (page hidden, phone left
+  // alone, server errors) the tries back off: 2, 3, 4.5, 6.8, 10, 15, 23, 30, 30 … s.
+  // Back to 2 s on the `online` event, a touch, the page coming into view, and whenever
+  // something was sent.
   var RETRY_MIN_MS = 2000;
   var RETRY_MAX_MS = 30000;
   var RETRY_GROWTH = 1.5;
+  var WATCHED_MS = 5 * 60000;
   // A progress bar no message has refreshed for this long belongs to a replay that died
   // (the worker was stopped): it is taken down (a request times out after 20 s).
   var PROGRESS_STALE_MS = 25000;
   var officer = document.body && document.body.dataset.officer === "1";
+  // Officers' pages and the login page install officers' worker (with the outbox, its
+  // replay and the offline search); citizens' pages the small one, unless this phone
+  // already has officers' worker (sw/sw.js).
+  var officerWorker = document.body && document.body.dataset.worker === "petugas";
+  var OFFICER_WORKER_URL = "/sw.js?app=petugas";
   var registration = null;
   var updateAccepted = false;
 
@@ -145,7 +155,7 @@
   function sendNow() {
     if (!JBM.outbox || !JBM.replay) { return Promise.resolve(null); }
     var controller = navigator.serviceWorker && navigator.serviceWorker.controller;
-    if (!controller) { return JBM.replay.replay(); }
+    if (!controller || !isOfficerWorker(controller)) { return JBM.replay.replay(); }
     var request = String(Date.now()) + Math.random();
     return new Promise(function (resolve) {
       var done = false;
@@ -165,6 +175,16 @@
   // -- trying again while items wait -----------------------------------------------------
   var retryDelay = RETRY_MIN_MS;
   var retryTimer = null;
+  var retryAt = 0;
+  var touchedAt = Date.now();
+
+  function watched() { return !document.hidden && Date.now() - touchedAt < WATCHED_MS; }
+
+  function retryIn(ms) {
+    clearTimeout(retryTimer);
+    retryAt = Date.now() + ms;
+    retryTimer = setTimeout(function () { retryTimer = null; sendIfWaiting(); }, ms);
+  }
 
   function retryAfter(summary) {
     clearTimeout(retryTimer);
@@ -173,8 +193,16 @@
     if (summary.sent > 0) { retryDelay = RETRY_MIN_MS; }
     var waiting = (summary.unsent || 0) - (summary.needs_fix || 0);  // queued, sending, auth
     if (waiting <= 0) { retryDelay = RETRY_MIN_MS; return; }
-    retryTimer = setTimeout(sendIfWaiting, retryDelay);
+    if (summary.stopped === "offline" && watched()) { retryIn(RETRY_MIN_MS); return; }
+    retryIn(retryDelay);
     retryDelay = Math.min(RETRY_MAX_MS, retryDelay * RETRY_GROWTH);
+  }
+
+  // The officer is at the phone: a try that was pushed far off comes back to 2 s.
+  function touched() {
+    touchedAt = Date.now();
+    retryDelay = RETRY_MIN_MS;
+    if (retryTimer && retryAt - Date.now() > RETRY_MIN_MS) { retryIn(RETRY_MIN_MS); }
   }
 
   function askBackgroundSync() {
@@ -193,6 +221,12 @@
   function backOnline() {
     retryDelay = RETRY_MIN_MS;
     sendIfWaiting();
+  }
+
+  // A page answer that came through (an htmx request) means the server is reachable.
+  function answered(event) {
+    var status = event.detail && event.detail.xhr ? event.detail.xhr.status : 0;
+    if (status >= 200 && status < 500 && retryTimer) { backOnline(); }
   }
 
   // -- the device credential (docs/api.md) ------------------------------------------------
@@ -246,9 +280,27 @@
     };
   }
 
+  function isOfficerWorker(worker) { return Boolean(worker) && worker.scriptURL.indexOf("app=petugas") >= 0; }
+
+  function workerUrl() {
+    if (officerWorker) { return Promise.resolve(OFFICER_WORKER_URL); }
+    return navigator.serviceWorker.getRegistration("/").then(function (reg) {
+      var had = reg && [reg.installing, reg.waiting, reg.active].some(isOfficerWorker);
+      return had ? OFFICER_WORKER_URL : "/sw.js";
+    });
+  }
+
+  // What this page wants kept for offline use: an officer's page the whole officer shell;
+  // the login page its files, while the officer types (the pages need the session).
+  function askOffline() {
+    if (officer) { askOfficerShell(); } else if (officerWorker) { askOfficerFiles(); }
+  }
+
   function register() {
     if (!("serviceWorker" in navigator)) { return; }
-    navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(function (reg) {
+    workerUrl().then(function (url) {
+      return navigator.serviceWorker.register(url, { scope: "/" });
+    }).then(function (reg) {
       registration = reg;
       if (reg.waiting && navigator.serviceWorker.controller) { showUpdate(reg.waiting); }
       reg.addEventListener("updatefound", function () {
@@ -258,13 +310,13 @@
         });
       });
       return navigator.serviceWorker.ready;
-    }).then(function () {
-      if (officer) { askOfficerShell(); }
-    }).catch(function () { /* no service worker: the pages still work online */ });
+    }).then(askOffline).catch(function () { /* no service worker: the pages still work online */ });
     // Reload only when the officer accepted a new version (the first worker also takes
-    // control, but that must never interrupt what the page is doing).
+    // control, but that must never interrupt what the page is doing). A worker that took
+    // over is asked again: the one it replaced may have stopped mid-download.
     navigator.serviceWorker.addEventListener("controllerchange", function () {
-      if (updateAccepted) { updateAccepted = false; window.location.reload(); }
+      if (updateAccepted) { updateAccepted = false; window.location.reload(); return; }
+      askOffline();
     });
   }
 
@@ -274,11 +326,13 @@
   var sawPreparing = false;
   var home = window.location.pathname.replace(/\/$/, "") === "/petugas";
 
-  function askOfficerShell() {
+  function askWorker(type) {
     navigator.serviceWorker.ready.then(function (reg) {
-      if (reg.active) { reg.active.postMessage({ type: "officer-shell" }); }
+      if (reg.active) { reg.active.postMessage({ type: type }); }
     });
   }
+  function askOfficerShell() { askWorker("officer-shell"); }
+  function askOfficerFiles() { askWorker("officer-files"); }
 
   function readinessText(state) {
     if (state.ready) { return ["ready", "Siap dipakai tanpa sinyal"]; }
@@ -373,6 +427,14 @@
     markLogin();
     refreshBadge();
     window.addEventListener("online", backOnline);
+    if (officer) {
+      document.addEventListener("pointerdown", touched, { passive: true });
+      document.addEventListener("keydown", touched, { passive: true });
+      document.addEventListener("visibilitychange", function () {
+        if (!document.hidden && retryTimer) { touched(); backOnline(); }
+      });
+      document.body.addEventListener("htmx:afterRequest", answered);
+    }
     if (officer && "serviceWorker" in navigator) {
       window.addEventListener("online", askOfficerShell);
     }

@@ -113,7 +113,7 @@ def wrong_password(page: Any) -> None:
 
 
 def empty_submit(page: Any) -> None:
-    poll(page, "() => Boolean(window.JBM && JBM.outbox && JBM.validate)", timeout=10)
+    poll(page, "() => Boolean(window.JBM && JBM.outbox && JBM.validate)", timeout=30)
     page.click("#capture-form button[type=submit]")
     page.wait_for_selector("[data-error-summary]:not([hidden])")
 

@@ -43,7 +43,7 @@ def desa_of(kecamatan: str) -> set[str]:
 
 def open_form(page: Any, base_url: str) -> None:
     login(page, base_url, "/petugas/daftar")
-    poll(page, READY, timeout=10)
+    poll(page, READY, timeout=30)
 
 
 def check_summary(page: Any) -> list[list[str]]:
@@ -169,7 +169,7 @@ def test_draft_survives_a_browser_restart_and_goes_once_saved(
                             business) == [(1,)]
         assert page.evaluate(DRAFTS) == []
         page.goto(f"{server.url}/petugas/daftar")
-        poll(page, READY, timeout=10)
+        poll(page, READY, timeout=30)
         expect(page.locator("#nik")).to_have_value("")
         expect(page.locator("[data-draft-note]")).to_be_hidden()
     finally:
@@ -191,5 +191,5 @@ def test_discarding_the_draft_empties_the_form_and_the_phone(page: Any,
     expect(page.locator("[data-draft-note]")).to_be_hidden()
     poll(page, DRAFTS, lambda drafts: drafts == [])
     page.reload()
-    poll(page, READY, timeout=10)
+    poll(page, READY, timeout=30)
     expect(page.locator("#name")).to_have_value("")

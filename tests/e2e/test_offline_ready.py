@@ -12,7 +12,14 @@ import pytest
 from app.reference.kbli import KbliCatalog, phone_forms
 from tests.e2e.conftest import context_options
 from tests.e2e.pwa import fill_application, login, poll, save
-from tests.support import ServerProcess, application, new_key, officer_client, post_application
+from tests.support import (
+    OFFICER,
+    ServerProcess,
+    application,
+    new_key,
+    officer_client,
+    post_application,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -52,11 +59,23 @@ def paths(server: ServerProcess) -> list[str]:
     return [m["path"] for m in ACCESS_LINE.finditer(server.log_text())]
 
 
+def signed_in(context: Any, server: ServerProcess) -> None:
+    """A session in the browser without the login page (which keeps the officer's files
+    before login: the whole download is then watched on an officer page)."""
+    http = officer_client(server.url)
+    try:
+        token = http.cookies["jbm_session"]
+    finally:
+        http.close()
+    context.add_cookies([{"name": "jbm_session", "value": token, "url": server.url}])
+
+
 def test_readiness_is_shown_and_the_form_works_offline_once_it_says_so(
     phone: Any, fresh_server: ServerProcess
 ) -> None:
+    signed_in(phone, fresh_server)
     page = phone.new_page()
-    login(page, fresh_server.url, "/petugas")
+    page.goto(f"{fresh_server.url}/petugas")
     slot = page.locator("[data-offline-ready]")
     # The first "siap" (stage 1: the form, its scripts, the regions): stop the server at once.
     poll(page, "() => document.querySelector('[data-offline-ready]').dataset.state",
@@ -90,6 +109,32 @@ def test_readiness_reaches_ready_and_a_later_page_hears_it(
          lambda t: t == "(siap offline)")
     page.goto(f"{fresh_server.url}/petugas")
     page.wait_for_selector("[data-offline-ready][data-state=ready]:not([hidden])")
+
+
+def test_the_login_page_keeps_the_officers_files_and_login_adds_the_pages(
+    phone: Any, fresh_server: ServerProcess
+) -> None:
+    page = phone.new_page()
+    page.goto(f"{fresh_server.url}/masuk?next=/petugas")
+    poll(page, "() => caches.keys().then(k => Promise.all(k.map(n => caches.open(n)"
+               ".then(c => c.match('/ref/kbli.json'))))).then(r => r.some(Boolean))")
+    before = paths(fresh_server)
+    assert "/ref/wilayah.json" in before and any("capture.js" in p for p in before)
+    assert not [p for p in before if p.startswith("/petugas")]  # pages need the session
+    assert page.evaluate("() => navigator.serviceWorker.controller.scriptURL").endswith(
+        "/sw.js?app=petugas")
+    mark = len(before)
+
+    page.fill("#username", OFFICER[0])
+    page.fill("#password", OFFICER[1])
+    page.click("form[action='/masuk'] button[type=submit]")
+    page.wait_for_selector("[data-offline-ready][data-state=ready]")
+    after = paths(fresh_server)[mark:]
+    # Only the pages came after login, each once; the files were not fetched again.
+    shell_pages = ["/petugas/daftar", "/petugas/antrian", "/petugas/pengaturan",
+                   "/petugas/offline", "/petugas/survei-kiosk"]
+    assert sorted(p for p in after if p in shell_pages) == sorted(shell_pages)
+    assert not [p for p in after if p.startswith(("/ref/", "/static/", "/sw/"))], after
 
 
 def test_a_citizens_visit_downloads_no_officer_files(

@@ -82,7 +82,7 @@ def check_in(page: Any, code: str, nik: str, done: int) -> None:
     page.fill("[data-prereg-q]", code)
     page.click("[data-prereg-find]")
     poll(page, "() => [document.querySelector('#nik').value, document.querySelector('#desa')"
-               ".value]", lambda v: v == [nik, DESA], timeout=10)
+               ".value]", lambda v: v == [nik, DESA], timeout=30)
     assert "Pra-pendaftaran " + code in page.inner_text("[data-form-notice]")
     save(page)
     poll(page, UNSENT, lambda n: n == done, timeout=15)

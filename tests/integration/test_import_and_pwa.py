@@ -70,3 +70,25 @@ def test_service_worker_is_served_fresh_at_the_root_scope(server: ServerProcess)
         assert (citizen["start_url"], citizen["scope"]) == ("/", "/")
         officer = http.get(next(p for p in form if "manifest" in p)).json()
         assert (officer["start_url"], officer["scope"]) == ("/petugas/", "/petugas/")
+
+
+def test_citizens_worker_leaves_out_what_only_officers_use(server: ServerProcess) -> None:
+    with httpx.Client(base_url=server.url) as http:
+        citizen = http.get("/sw.js").text
+        officer = http.get("/sw.js?app=petugas").text
+    assert "importScripts" not in citizen + officer  # one file each: no round trips
+    for worker in (citizen, officer):
+        assert "root.JBM.cache = " in worker and "root.JBM.routes = " in worker
+    for module in ("root.JBM.outbox = ", "root.JBM.replay = ", "root.JBM.data = "):
+        assert module in officer and module not in citizen
+    assert 'const JBM_APP = "warga"' in citizen and 'const JBM_APP = "petugas"' in officer
+    assert len(citizen) < len(officer) / 2
+
+
+def test_htmx_only_on_pages_that_use_it(server: ServerProcess, officer: httpx.Client) -> None:
+    with httpx.Client(base_url=server.url) as http:
+        assert "htmx-2.0.11" not in http.get("/").text
+        assert "htmx-2.0.11" not in http.get("/cek").text
+        assert "hx-get" in http.get("/undang").text
+        assert "htmx-2.0.11" in http.get("/undang").text
+    assert "htmx-2.0.11" in officer.get("/petugas/daftar").text
