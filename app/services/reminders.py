@@ -10,9 +10,6 @@ parameter (``now``): the web app passes the clock, tests and ``python -m app rem
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,10 +21,9 @@ from app.db import schedule as rounds
 from app.db.connection import Database
 from app.domain.schedule import Announced, PublicRound, change_kind, notice_payload, reminder_due
 from app.reference.regions import Regions
+from app.services.periodic import Periodic
 from app.services.schedule import to_public
 from app.settings import Settings
-
-log = logging.getLogger("jbm.reminders")
 
 URGENCY = {"reminder": "normal", "moved": "high", "cancelled": "high"}
 
@@ -75,6 +71,10 @@ def run(conn: sqlite3.Connection, regions: Regions, now: datetime) -> RunResult:
     return RunResult(notices, jobs)
 
 
+def _said(result: RunResult) -> str | None:
+    return f"{result.notices} notices, {result.jobs} push jobs" if result.notices else None
+
+
 class RoundReminders:
     """The background task started in the app's lifespan (off with
     ``JBM_ROUND_REMINDERS=off``): a run every ``round_reminders_interval_s``."""
@@ -85,34 +85,18 @@ class RoundReminders:
         self.db = db
         self.regions = regions
         self.wake_notifier = wake_notifier
-        self._task: asyncio.Task[None] | None = None
+        self._periodic = Periodic("round-reminders", settings.round_reminders_interval_s,
+                                  self.run_once, _said)
 
     def start(self) -> None:
-        if self.settings.round_reminders and self._task is None:
-            self._task = asyncio.create_task(self._run(), name="round-reminders")
+        if self.settings.round_reminders:
+            self._periodic.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._periodic.stop()
 
     async def run_once(self, now: datetime | None = None) -> RunResult:
         result = await self.db.write(run, self.regions, now or utc_now())
         if result.jobs:
             self.wake_notifier()
         return result
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                result = await self.run_once()
-                if result.notices:
-                    log.info("round reminders: %s notices, %s push jobs", result.notices,
-                             result.jobs)
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # the next run tries again; nothing is half done
-                log.exception("round reminders run failed")
-            await asyncio.sleep(self.settings.round_reminders_interval_s)

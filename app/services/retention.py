@@ -4,9 +4,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,9 +15,8 @@ from app.db.audit import Actor
 from app.db.connection import Database
 from app.domain.preregistration import expires_at
 from app.services import audit
+from app.services.periodic import Periodic
 from app.settings import Settings
-
-log = logging.getLogger("jbm.retention")
 
 JOB_ACTOR = Actor(None, None, "retensi otomatis", "localhost")
 
@@ -91,36 +87,25 @@ def apply(conn: sqlite3.Connection, settings: Settings, now: datetime, actor: Ac
     return result
 
 
+def _said(result: RetentionResult) -> str | None:
+    return result.summary() if result.changed else None
+
+
 class RetentionJob:
     """The background task started in the app's lifespan (off with ``JBM_RETENTION=off``)."""
 
     def __init__(self, settings: Settings, db: Database) -> None:
         self.settings = settings
         self.db = db
-        self._task: asyncio.Task[None] | None = None
+        self._periodic = Periodic("retention", settings.retention_interval_s, self.run_once,
+                                  _said)
 
     def start(self) -> None:
-        if self.settings.retention_job and self._task is None:
-            self._task = asyncio.create_task(self._run(), name="retention")
+        if self.settings.retention_job:
+            self._periodic.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._periodic.stop()
 
     async def run_once(self, now: datetime | None = None) -> RetentionResult:
         return await self.db.write(apply, self.settings, now or utc_now(), JOB_ACTOR)
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                result = await self.run_once()
-                if result.changed:
-                    log.info("retention: %s", result.summary())
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # the next run tries again; nothing is half done (one transaction)
-                log.exception("retention run failed")
-            await asyncio.sleep(self.settings.retention_interval_s)
