@@ -7,7 +7,7 @@ import httpx
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from tests.support import OSS_MODE, OSS_MODES, ServerProcess, officer_client
+from tests.support import ADMIN, OSS_MODE, OSS_MODES, ServerProcess, client, login, officer_client
 
 # No per-example deadline: a busy 2-core CI machine makes timing-based failures noise.
 hypothesis_settings.register_profile("jbm", deadline=None)
@@ -63,5 +63,14 @@ def fresh_server(tmp_path: Path) -> Iterator[ServerProcess]:
 @pytest.fixture
 def officer(server: ServerProcess) -> Iterator[httpx.Client]:
     http = officer_client(server.url)
+    yield http
+    http.close()
+
+
+@pytest.fixture
+def admin(server: ServerProcess) -> Iterator[httpx.Client]:
+    """The demo admin logged in on the shared server."""
+    http = client(server.url)
+    assert login(http, *ADMIN).status_code == 303
     yield http
     http.close()

@@ -24,4 +24,8 @@ def application_with_scope(
         "SELECT state, claimed_by, finished_by FROM oss_tasks WHERE application_id = ?",
         (row["id"],),
     ).fetchall()
-    return row, ApplicationScope(row["officer_id"], tuple(operator_task(t) for t in tasks))
+    team = frozenset(r[0] for r in conn.execute(
+        "SELECT user_id FROM round_officers WHERE round_id = ?", (row["round_id"],)
+    )) if row["round_id"] is not None else frozenset()
+    return row, ApplicationScope(row["officer_id"], tuple(operator_task(t) for t in tasks),
+                                 team)

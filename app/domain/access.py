@@ -3,7 +3,8 @@
 Roles are single-valued (``users.role``, labels in app/domain/users.py). Each role gets what
 its work needs; an admin may do everything:
 
-- officer: the field pages (/petugas), their OWN applications, the JSON intake API;
+- officer: the field pages (/petugas), their OWN applications and those taken at a round
+  they are assigned to (the team at the car covers for each other), the JSON intake API;
 - oss_operator: the operator queue (/petugas/oss-tugas) and, read only, the applications of
   the tasks it may work on (an open task, or one it claimed or closed);
 - dpo: the data-subject request desk (/admin/pdp);
@@ -55,18 +56,16 @@ class ApplicationScope:
 
     officer_id: int | None  # who captured it
     operator_tasks: tuple[OperatorTask, ...] = ()
+    round_team: frozenset[int] = frozenset()  # officers assigned to the round it was taken at
 
 
 def can_see_application(user: Person, app: ApplicationScope) -> bool:
-    """May ``user`` open this application's pages (its full NIK among them)?
-
-    The one place to extend when rounds arrive: an officer assigned to the round of the
-    application sees it too (add the round to ``ApplicationScope``).
-    """
+    """May ``user`` open this application's pages (its full NIK among them)? An officer:
+    their own, or one taken at a round they are assigned to."""
     if user.role == ADMIN:
         return True
     if user.role == OFFICER:
-        return app.officer_id == user.id
+        return app.officer_id == user.id or user.id in app.round_team
     if user.role == OSS_OPERATOR:
         return any(task.concerns(user.id) for task in app.operator_tasks)
     return False

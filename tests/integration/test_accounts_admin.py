@@ -9,12 +9,11 @@ from __future__ import annotations
 import re
 import sqlite3
 import uuid
-from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from tests.support import ADMIN, ServerProcess, client, csrf_from, login, officer_client
+from tests.support import ServerProcess, client, csrf_from, login, officer_client
 
 PASSWORD = "sawah-hijau-kanigoro"
 NEW_PASSWORD = "gunung-kelud-pagi-hari"
@@ -25,14 +24,6 @@ def from_address(proc: ServerProcess, source: str) -> httpx.Client:
     clear of the per-client lock."""
     return httpx.Client(base_url=proc.url, timeout=15.0, follow_redirects=False,
                         transport=httpx.HTTPTransport(local_address=source))
-
-
-@pytest.fixture
-def admin(server: ServerProcess) -> Iterator[httpx.Client]:
-    http = client(server.url)
-    assert login(http, *ADMIN).status_code == 303
-    yield http
-    http.close()
 
 
 def post_form(http: httpx.Client, page: str, action: str, **data: str) -> httpx.Response:

@@ -5,10 +5,8 @@ revoked at logout, by an admin, and by a password, role or access change."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 
 import httpx
-import pytest
 
 from tests.integration.test_accounts_admin import (
     NEW_PASSWORD,
@@ -17,22 +15,12 @@ from tests.integration.test_accounts_admin import (
     user_session,
 )
 from tests.support import (
-    ADMIN,
     ServerProcess,
     application,
     client,
-    login,
     new_key,
     officer_client,
 )
-
-
-@pytest.fixture
-def admin(server: ServerProcess) -> Iterator[httpx.Client]:
-    http = client(server.url)
-    assert login(http, *ADMIN).status_code == 303
-    yield http
-    http.close()
 
 
 def issue(http: httpx.Client) -> httpx.Response:

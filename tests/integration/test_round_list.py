@@ -46,3 +46,33 @@ def test_the_list_of_one_round_holds_only_its_applications(
     assert "Pasar Malam Wlingi" in page.text
     today = officer.get("/petugas").text
     assert elsewhere in today and all(name in today for name in at_round)
+
+
+def test_an_officer_of_the_round_opens_a_colleagues_application_there(
+        server: ServerProcess, officer: httpx.Client, admin: httpx.Client) -> None:
+    """Scope: own applications, and those taken at a round one is assigned to."""
+    from tests.support import client, csrf_from, login
+
+    round_id = a_round(server)
+    name = f"rekan{uuid.uuid4().hex[:6]}"
+    token = csrf_from(admin.get("/admin/pengguna").text)
+    made = admin.post("/admin/pengguna", data={
+        "_csrf_token": token, "username": name, "full_name": "Rekan Uji", "role": "officer",
+        "password": "jalan-raya-kanigoro-9"})
+    assert made.status_code == 303, made.text
+    colleague = client(server.url)
+    assert login(colleague, name, "jalan-raya-kanigoro-9").status_code == 303
+    at_round = post_application(officer, new_key(), application(
+        business_name=f"Tim {name}", round_id=str(round_id))).json()["tracking_code"]
+    elsewhere = post_application(officer, new_key(), application(
+        business_name=f"Lain {name}")).json()["tracking_code"]
+
+    assert colleague.get(f"/petugas/permohonan/{at_round}").status_code == 404
+    (colleague_id,), = server.query("SELECT id FROM users WHERE username = ?", name)
+    with sqlite3.connect(server.db_path) as conn:
+        conn.execute("INSERT INTO round_officers (round_id, user_id, assigned_at, assigned_by,"
+                     " how) VALUES (?, ?, ?, 'uji', 'manual')", (round_id, colleague_id,
+                                                              now_iso()))
+    assert colleague.get(f"/petugas/permohonan/{at_round}").status_code == 200
+    assert colleague.get(f"/petugas/permohonan/{elsewhere}").status_code == 404
+    colleague.close()

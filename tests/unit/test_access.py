@@ -42,6 +42,15 @@ def test_an_officer_sees_and_changes_only_their_own() -> None:
     assert not can_see_application(A, ApplicationScope(officer_id=None))
 
 
+def test_the_team_of_a_round_covers_for_each_other() -> None:
+    at_round = ApplicationScope(officer_id=A.id, round_team=frozenset({A.id, B.id}))
+    assert can_see_application(B, at_round) and can_change_application(B, at_round)
+    elsewhere = ApplicationScope(officer_id=A.id, round_team=frozenset({A.id}))
+    assert not can_see_application(B, elsewhere)
+    # the round's team opens nothing to other roles
+    assert not can_see_application(OPERATOR, ApplicationScope(A.id, (), frozenset({3})))
+
+
 @pytest.mark.parametrize(("tasks", "seen"), [
     ((), False),
     ((OPEN,), True),  # in every operator's queue
