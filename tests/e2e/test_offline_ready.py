@@ -181,7 +181,9 @@ def test_citizens_and_officers_each_install_their_own_app(
     assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
 
     # Each has its own offline page (the server is gone: the worker answers).
-    page.wait_for_selector("[data-offline-ready][data-state=ready]")
+    # ready, whether the bar is still shown or (ready before this page saw it) hidden
+    page.wait_for_selector("[data-offline-ready][data-state=ready]", state="attached",
+                           timeout=60_000)
     fresh_server.stop()
     page.goto(fresh_server.url + "/petugas/permohonan/ABCDEFG")
     assert page.locator("a", has_text="Daftarkan usaha").count() == 1
