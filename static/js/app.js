@@ -331,24 +331,7 @@
       if (reg.active) { reg.active.postMessage({ type: type }); }
     });
   }
-  // Asked again every few seconds until the shell is ready: a worker that was replaced
-  // mid-download, or a message sent before this page listened, must not leave the officer
-  // looking at "Menyiapkan…" (the worker keeps each file once; asking again is cheap).
-  var shellRetries = 0;
-  var shellTimer = null;
-  function askOfficerShell() {
-    askWorker("officer-shell");
-    if (shellTimer === null) {
-      shellTimer = setInterval(function () {
-        var state = JBM.offlineState;
-        if ((state && state.ready) || ++shellRetries > 40) {
-          clearInterval(shellTimer);
-          return;
-        }
-        askWorker("officer-shell");
-      }, 3000);
-    }
-  }
+  function askOfficerShell() { askWorker("officer-shell"); }
   function askOfficerFiles() { askWorker("officer-files"); }
 
   function readinessText(state) {
