@@ -159,7 +159,14 @@
     });
   }
 
-  function open_(code) { window.location.hash = "prareg=" + code; }
+  // The same code again (a second tap) changes no hash: say so, so the form is filled again.
+  function open_(code) {
+    if (window.location.hash === "#prareg=" + code) {
+      window.dispatchEvent(new HashChangeEvent("hashchange"));
+    } else {
+      window.location.hash = "prareg=" + code;
+    }
+  }
 
   function list(items) {
     results.textContent = "";
