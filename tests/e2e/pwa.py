@@ -9,6 +9,7 @@ from typing import Any
 from tests.support import OFFICER
 
 UNSENT = "() => JBM.outbox.counts().then(c => c.unsent)"
+LOGIN_TIMEOUT_MS = 30_000
 
 
 def poll(page: Any, script: str, predicate: Any = bool, timeout: float = 40.0,
@@ -31,7 +32,23 @@ def login(page: Any, base_url: str, next_path: str = "/petugas") -> None:
     page.fill("#username", OFFICER[0])
     page.fill("#password", OFFICER[1])
     page.click("form[action='/masuk'] button[type=submit]")
-    page.wait_for_url(lambda url: url.endswith(next_path) and "/masuk" not in url)
+    # The login, the redirect and the page's load share two CPU cores with the server, the
+    # simulator and the worker's first download of the officer shell: on a busy CI machine
+    # that once took longer than a context's 10 s default, so the wait has its own bound.
+    try:
+        page.wait_for_url(lambda url: url.endswith(next_path) and "/masuk" not in url,
+                          timeout=LOGIN_TIMEOUT_MS)
+    except Exception as exc:
+        raise AssertionError(f"login to {next_path} did not finish: at {page.url}; "
+                             f"page says {_headline(page)!r}") from exc
+
+
+def _headline(page: Any) -> str:
+    try:
+        return page.evaluate("() => (document.querySelector('main h1, h1, [role=alert]')"
+                             " || document.body || {}).textContent || ''")[:200].strip()
+    except Exception as exc:  # the page may be between documents
+        return f"<{type(exc).__name__}>"
 
 
 def wait_offline_ready(page: Any) -> None:
