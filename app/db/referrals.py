@@ -8,6 +8,7 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
+from app.db.statistics import scope_sql
 from app.domain.referrals import ServiceInput
 from app.domain.statistics import StatFilter
 
@@ -133,15 +134,8 @@ def update_service(conn: sqlite3.Connection, service_id: int, value: ServiceInpu
 
 # -- statistics and export -----------------------------------------------------------------
 def _cell_where(f: StatFilter) -> tuple[str, list[Any]]:
-    sql = " WHERE c.month BETWEEN ? AND ?"
-    params: list[Any] = [f.month_from, f.month_to]
-    if f.kecamatan:
-        sql += " AND c.kecamatan = ?"
-        params.append(f.kecamatan)
-    if f.round_id is not None:
-        sql += " AND c.round_id = ?"
-        params.append(f.round_id)
-    return sql, params
+    scope, params = scope_sql(f, "c.")
+    return " WHERE c.month BETWEEN ? AND ?" + scope, [f.month_from, f.month_to, *params]
 
 
 def per_agency(conn: sqlite3.Connection, f: StatFilter) -> list[tuple[Any, ...]]:
@@ -193,13 +187,8 @@ def export_chunk(conn: sqlite3.Connection, f: StatFilter, after_id: int, limit: 
            " JOIN agency_services s ON s.id = r.service_id"
            " JOIN agencies ag ON ag.id = s.agency_id"
            " WHERE r.id > ? AND app.created_day >= ? AND app.created_day < ?")
-    params: list[Any] = [after_id, f"{f.month_from}-01", f"{f.month_to}-32"]
-    if f.kecamatan:
-        sql += " AND app.kecamatan = ?"
-        params.append(f.kecamatan)
-    if f.round_id is not None:
-        sql += " AND app.round_id = ?"
-        params.append(f.round_id)
-    cursor = conn.execute(sql + " ORDER BY r.id LIMIT ?", [*params, limit])
+    scope, params = scope_sql(f, "app.")
+    cursor = conn.execute(sql + scope + " ORDER BY r.id LIMIT ?",
+                          [after_id, f"{f.month_from}-01", f"{f.month_to}-32", *params, limit])
     cursor.row_factory = None
     return cursor.fetchall()

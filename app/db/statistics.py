@@ -23,16 +23,23 @@ _GROUPS: dict[str, str] = {
 _BUCKET_SQL = "(SELECT max(lower) FROM stat_time_buckets WHERE lower <= s)"
 
 
-def _where(f: StatFilter) -> tuple[str, list[Any]]:
-    sql = "dim = ? AND month BETWEEN ? AND ?"
-    params: list[Any] = [f.month_from, f.month_to]
+def scope_sql(f: StatFilter, table: str = "") -> tuple[str, list[Any]]:
+    """The filter's kecamatan and round as " AND ..." conditions on the columns
+    ``kecamatan`` and ``round_id`` of ``table`` (an alias with its dot, e.g. "a.")."""
+    sql = ""
+    params: list[Any] = []
     if f.kecamatan:
-        sql += " AND kecamatan = ?"
+        sql += f" AND {table}kecamatan = ?"
         params.append(f.kecamatan)
     if f.round_id is not None:
-        sql += " AND round_id = ?"
+        sql += f" AND {table}round_id = ?"
         params.append(f.round_id)
     return sql, params
+
+
+def _where(f: StatFilter) -> tuple[str, list[Any]]:
+    scope, params = scope_sql(f)
+    return "dim = ? AND month BETWEEN ? AND ?" + scope, [f.month_from, f.month_to, *params]
 
 
 def cells(conn: sqlite3.Connection, dim: str, f: StatFilter, by: str = ""
@@ -189,15 +196,9 @@ def export_chunk(conn: sqlite3.Connection, f: StatFilter, after_id: int, limit: 
     """The next ``limit`` applications in the filter with an id above ``after_id``, by id
     (one index range each time: memory stays flat however many rows there are)."""
     first, end = f"{f.month_from}-01", _month_after(f.month_to) + "-01"
-    sql = _EXPORT_SELECT
-    params: list[Any] = [after_id, first, end]
-    if f.kecamatan:
-        sql += " AND a.kecamatan = ?"
-        params.append(f.kecamatan)
-    if f.round_id is not None:
-        sql += " AND a.round_id = ?"
-        params.append(f.round_id)
-    cursor = conn.execute(sql + " ORDER BY a.id LIMIT ?", [*params, limit])
+    scope, params = scope_sql(f, "a.")
+    cursor = conn.execute(_EXPORT_SELECT + scope + " ORDER BY a.id LIMIT ?",
+                          [after_id, first, end, *params, limit])
     cursor.row_factory = None
     return cursor.fetchall()
 

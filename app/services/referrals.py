@@ -4,8 +4,6 @@ panel, the CSV export and the UMK recommendation letter for a trademark filing."
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
@@ -31,7 +29,7 @@ from app.domain.statistics import StatFilter
 from app.reference.kbli import KbliCatalog
 from app.reference.regions import Regions
 from app.services import audit
-from app.services.statistics import CHUNK, safe_text
+from app.services.statistics import csv_chunks, safe_text
 
 DESK_PAGE_SIZE = 25
 
@@ -177,24 +175,9 @@ class ReferralService:
     async def count(self, f: StatFilter) -> int:
         return await self.db.read(store.count_for_export, f)
 
-    async def csv(self, f: StatFilter) -> AsyncIterator[bytes]:
+    def csv(self, f: StatFilter) -> AsyncIterator[bytes]:
         """The referrals whose application is in the filter, CHUNK rows at a time by id."""
-        rows = ExportRows(self.regions)
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(EXPORT_HEADER)
-        after = 0
-        while True:
-            chunk = await self.db.read(store.export_chunk, f, after, CHUNK)
-            if not chunk:
-                break
-            after = chunk[-1][0]
-            writer.writerows(rows.cells(r) for r in chunk)
-            yield buffer.getvalue().encode()
-            buffer.seek(0)
-            buffer.truncate()
-        if buffer.tell():
-            yield buffer.getvalue().encode()
-
+        return csv_chunks(self.db, store.export_chunk, f, EXPORT_HEADER,
+                          ExportRows(self.regions).cells)
 
 OUTCOME_CHOICES = tuple((s, STATUS_LABELS[s]) for s in OUTCOMES)

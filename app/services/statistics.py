@@ -343,24 +343,36 @@ class StatisticsService:
                               now: str) -> int:
         return await self.db.write(store.save_potentials, values, source, actor, now)
 
-    async def csv_applications(self, f: StatFilter, full_nik: bool) -> AsyncIterator[bytes]:
+    def csv_applications(self, f: StatFilter, full_nik: bool) -> AsyncIterator[bytes]:
         """The applications in the filter as CSV, read CHUNK rows at a time by id."""
-        rows = ExportRows(self.regions, full_nik)
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(EXPORT_HEADER)
-        after = 0
-        while True:
-            chunk = await self.db.read(store.export_chunk, f, after, CHUNK)
-            if not chunk:
-                break
-            after = chunk[-1][0]
-            writer.writerows(rows.cells(r) for r in chunk)
-            yield buffer.getvalue().encode()
-            buffer.seek(0)
-            buffer.truncate()
-        if buffer.tell():
-            yield buffer.getvalue().encode()
+        return csv_chunks(self.db, store.export_chunk, f, EXPORT_HEADER,
+                          ExportRows(self.regions, full_nik).cells)
+
+
+ReadChunk = Callable[[Conn, StatFilter, int, int], list[tuple[Any, ...]]]
+
+
+async def csv_chunks(db: Database, read_chunk: ReadChunk, f: StatFilter,
+                     header: tuple[str, ...], cells: Callable[[tuple[Any, ...]], tuple[Any, ...]]
+                     ) -> AsyncIterator[bytes]:
+    """An export as CSV: the header, then ``read_chunk``'s rows in the filter CHUNK at a time
+    after the last one's id (each row's first value), as ``cells`` writes them; one piece of
+    bytes a chunk, so memory stays flat however many rows there are."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    after = 0
+    while True:
+        chunk = await db.read(read_chunk, f, after, CHUNK)
+        if not chunk:
+            break
+        after = chunk[-1][0]
+        writer.writerows(cells(r) for r in chunk)
+        yield buffer.getvalue().encode()
+        buffer.seek(0)
+        buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue().encode()
 
 
 def csv_bytes(header: tuple[str, ...], rows: list[tuple[Any, ...]]) -> bytes:

@@ -68,21 +68,4 @@
     send();
   });
   window.addEventListener("online", function () { if (waiting) { send(); } });
-
-  // KBLI search results: a tap adds the code to the KBLI field.
-  document.addEventListener("click", function (event) {
-    var pick = event.target.closest("[data-kbli-pick]");
-    var el = form();
-    if (!pick || !el) { return; }
-    var input = el.querySelector("[data-kbli-input]");
-    var codes = input.value.split(/[\s,;]+/).filter(Boolean);
-    if (codes.indexOf(pick.dataset.kbliPick) < 0) {
-      codes.push(pick.dataset.kbliPick);
-      var chip = document.createElement("li");
-      chip.className = "chip";
-      chip.textContent = pick.dataset.kbliPick + " · " + pick.dataset.title;
-      el.querySelector("[data-kbli-chosen]").appendChild(chip);
-    }
-    input.value = codes.join(", ");
-  });
 })();

@@ -64,6 +64,15 @@ def profile(playwright: Any, tmp_path: Path) -> Iterator[Any]:
 
 
 @pytest.fixture
+def phone(browser: Any) -> Iterator[Any]:
+    """An officer's phone: a context of its own, with room for the service worker's waits."""
+    context = browser.new_context(**context_options())
+    context.set_default_timeout(15_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(**context_options())
     context.set_default_timeout(10_000)

@@ -17,7 +17,6 @@ import httpx
 import pytest
 
 from app.domain.tracking import is_valid_tracking_code, new_tracking_code
-from tests.e2e.conftest import context_options
 from tests.e2e.pwa import (
     UNSENT,
     fill_application,
@@ -39,14 +38,6 @@ QR_DARK = """() => { const c = document.querySelector('[data-receipt-qr] canvas'
   if (!c) return 0; const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
   let n = 0; for (let i = 0; i < d.length; i += 4) { if (d[i] < 128 && d[i + 3] > 0) n++; }
   return n; }"""
-
-
-@pytest.fixture
-def phone(browser: Any) -> Any:
-    context = browser.new_context(**context_options())
-    context.set_default_timeout(15_000)
-    yield context
-    context.close()
 
 
 def stored(server: ServerProcess, client_id: str) -> list[tuple[Any, ...]]:

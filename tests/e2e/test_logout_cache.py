@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import context_options
 from tests.e2e.pwa import inject, login, poll, wait_offline_ready
 from tests.support import ServerProcess, application, new_key
 
@@ -34,14 +33,6 @@ def pages_naming_officer(page: Any) -> list[str]:
 
 def cached_paths(page: Any) -> set[str]:
     return {path for path, _ in page.evaluate(CACHED_PAGES)}
-
-
-@pytest.fixture
-def phone(browser: Any) -> Any:
-    context = browser.new_context(**context_options())
-    context.set_default_timeout(15_000)
-    yield context
-    context.close()
 
 
 def test_logout_drops_pages_with_the_officers_name_and_keeps_the_outbox(

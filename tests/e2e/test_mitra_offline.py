@@ -9,7 +9,6 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.conftest import context_options
 from tests.e2e.pwa import UNSENT, fill_application, login, poll, save, wait_offline_ready
 from tests.support import ADMIN, ServerProcess, client, csrf_from, visible_text
 from tests.support import login as http_login
@@ -33,31 +32,26 @@ def mitra_of(server: ServerProcess, admin: httpx.Client, agency: str) -> httpx.C
 
 
 def test_referrals_ticked_offline_reach_both_agencies(
-        browser: Any, fresh_server: ServerProcess) -> None:
-    context = browser.new_context(**context_options())
-    context.set_default_timeout(15_000)
-    try:
-        page = context.new_page()
-        login(page, fresh_server.url, "/petugas/daftar")
-        wait_offline_ready(page)
-        fresh_server.stop()
+        phone: Any, fresh_server: ServerProcess) -> None:
+    page = phone.new_page()
+    login(page, fresh_server.url, "/petugas/daftar")
+    wait_offline_ready(page)
+    fresh_server.stop()
 
-        page.goto(f"{fresh_server.url}/petugas/daftar")
-        page.select_option("#kecamatan", "35.05.01")  # desa picker from the phone's data
-        poll(page, "() => document.querySelector('#desa').options.length", lambda n: n > 1)
-        fill_application(page, "Sambal Pecel Mbok Darmi")
-        page.check("input[name=referrals][value=pirt]")
-        page.check("input[name=referrals][value=npwp]")
-        save(page)
-        page.wait_for_selector("[data-form-notice]:has-text('Tersimpan di HP')")
-        queued = page.evaluate("() => JBM.outbox.all().then(a => a.map(i => i.body.referrals))")
-        assert queued == [["pirt", "npwp"]]  # a list, as the API takes it
+    page.goto(f"{fresh_server.url}/petugas/daftar")
+    page.select_option("#kecamatan", "35.05.01")  # desa picker from the phone's data
+    poll(page, "() => document.querySelector('#desa').options.length", lambda n: n > 1)
+    fill_application(page, "Sambal Pecel Mbok Darmi")
+    page.check("input[name=referrals][value=pirt]")
+    page.check("input[name=referrals][value=npwp]")
+    save(page)
+    page.wait_for_selector("[data-form-notice]:has-text('Tersimpan di HP')")
+    queued = page.evaluate("() => JBM.outbox.all().then(a => a.map(i => i.body.referrals))")
+    assert queued == [["pirt", "npwp"]]  # a list, as the API takes it
 
-        fresh_server.start()
-        page.goto(f"{fresh_server.url}/petugas/antrian")  # opening the app sends the queue
-        poll(page, UNSENT, lambda n: n == 0, timeout=30)
-    finally:
-        context.close()
+    fresh_server.start()
+    page.goto(f"{fresh_server.url}/petugas/antrian")  # opening the app sends the queue
+    poll(page, UNSENT, lambda n: n == 0, timeout=30)
 
     assert fresh_server.query(
         "SELECT s.code, r.status FROM referrals r JOIN agency_services s ON s.id = r.service_id"

@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import context_options
 from tests.e2e.pwa import (
     UNSENT,
     fill_application,
@@ -28,14 +27,6 @@ from tests.support import NIK_RUN, ServerProcess, application, new_key, visible_
 pytestmark = pytest.mark.e2e
 
 SAVED = "Tersimpan di HP"
-
-
-@pytest.fixture
-def phone(browser: Any) -> Any:
-    context = browser.new_context(**context_options())
-    context.set_default_timeout(15_000)
-    yield context
-    context.close()
 
 
 def rows(server: ServerProcess, like: str) -> list[tuple[Any, ...]]:

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 from app.reference.kbli import KbliCatalog, phone_forms
-from tests.e2e.conftest import context_options
 from tests.e2e.pwa import fill_application, login, poll, save
 from tests.support import (
     OFFICER,
@@ -47,12 +46,10 @@ RECORDER = """
 
 
 @pytest.fixture
-def phone(browser: Any) -> Any:
-    context = browser.new_context(**context_options())
-    context.set_default_timeout(15_000)
-    context.add_init_script(RECORDER)
-    yield context
-    context.close()
+def phone(phone: Any) -> Any:
+    """The shared phone (tests/e2e/conftest.py), recording what the worker announces."""
+    phone.add_init_script(RECORDER)
+    return phone
 
 
 def paths(server: ServerProcess) -> list[str]:

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 
 from app.clock import WIB, iso
-from tests.e2e.conftest import context_options
 from tests.e2e.pwa import UNSENT, fill_application, login, poll, save, wait_offline_ready
 from tests.support import OFFICER, ServerProcess
 
@@ -42,36 +41,31 @@ def round_today_for_the_demo_officer(server: ServerProcess) -> int:
 
 
 def test_offline_capture_at_todays_round_records_the_round(
-        browser: Any, fresh_server: ServerProcess) -> None:
+        phone: Any, fresh_server: ServerProcess) -> None:
     round_id = round_today_for_the_demo_officer(fresh_server)
-    phone = browser.new_context(**context_options())
-    phone.set_default_timeout(15_000)
-    try:
-        page = phone.new_page()
-        login(page, fresh_server.url, "/petugas/daftar")
-        wait_offline_ready(page)
-        fresh_server.stop()
+    page = phone.new_page()
+    login(page, fresh_server.url, "/petugas/daftar")
+    wait_offline_ready(page)
+    fresh_server.stop()
 
-        page.goto(f"{fresh_server.url}/petugas/daftar")  # from the phone, no server
-        assert page.input_value("#kecamatan") == KECAMATAN
-        assert page.input_value("#desa") == DESA
-        assert "Balai Desa Jaten" in page.inner_text("[data-round-note]")
-        for name in ("Sesi Satu", "Sesi Dua"):
-            fill_application(page, name)
-            save(page)
-            page.wait_for_selector("[data-form-notice]:has-text('Tersimpan di HP')")
-            poll(page, "() => document.querySelector('input[name=nik]').value",
-                 lambda v: v == "")
-            # the next applicant's form still belongs to the round
-            assert page.input_value("input[name=round_id]") == str(round_id)
+    page.goto(f"{fresh_server.url}/petugas/daftar")  # from the phone, no server
+    assert page.input_value("#kecamatan") == KECAMATAN
+    assert page.input_value("#desa") == DESA
+    assert "Balai Desa Jaten" in page.inner_text("[data-round-note]")
+    for name in ("Sesi Satu", "Sesi Dua"):
+        fill_application(page, name)
+        save(page)
+        page.wait_for_selector("[data-form-notice]:has-text('Tersimpan di HP')")
+        poll(page, "() => document.querySelector('input[name=nik]').value",
+             lambda v: v == "")
+        # the next applicant's form still belongs to the round
+        assert page.input_value("input[name=round_id]") == str(round_id)
 
-        fresh_server.start()
-        page.goto(f"{fresh_server.url}/petugas/antrian")
-        poll(page, UNSENT, lambda n: n == 0, timeout=30)
-        stored = fresh_server.query(
-            "SELECT business_name, round_id, kecamatan, desa FROM applications"
-            " WHERE business_name IN ('Sesi Satu', 'Sesi Dua') ORDER BY business_name")
-        assert stored == [("Sesi Dua", round_id, KECAMATAN, DESA),
-                          ("Sesi Satu", round_id, KECAMATAN, DESA)]
-    finally:
-        phone.close()
+    fresh_server.start()
+    page.goto(f"{fresh_server.url}/petugas/antrian")
+    poll(page, UNSENT, lambda n: n == 0, timeout=30)
+    stored = fresh_server.query(
+        "SELECT business_name, round_id, kecamatan, desa FROM applications"
+        " WHERE business_name IN ('Sesi Satu', 'Sesi Dua') ORDER BY business_name")
+    assert stored == [("Sesi Dua", round_id, KECAMATAN, DESA),
+                      ("Sesi Satu", round_id, KECAMATAN, DESA)]

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from app.domain.rounds import WIB
-from tests.e2e.conftest import context_options
 from tests.e2e.pwa import poll
 from tests.rounds import insert_round
 from tests.support import ServerProcess, visible_text
@@ -19,14 +18,6 @@ pytestmark = pytest.mark.e2e
 TODAY = datetime.now(WIB).date()
 KEPT = ("() => caches.open('jadwal-v1').then(c => c.match(location.href))"
         ".then(hit => hit ? hit.text() : '')")
-
-
-@pytest.fixture
-def phone(browser: Any) -> Any:
-    context = browser.new_context(**context_options())
-    context.set_default_timeout(15_000)
-    yield context
-    context.close()
 
 
 def test_schedule_opens_offline_after_one_visit(phone: Any, fresh_server: ServerProcess

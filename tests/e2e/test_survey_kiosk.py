@@ -7,21 +7,12 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import context_options
 from tests.e2e.pwa import login, poll, wait_offline_ready
 from tests.support import ServerProcess
 
 pytestmark = pytest.mark.e2e
 
 PENDING = "() => JBM.survey.count()"
-
-
-@pytest.fixture
-def phone(browser: Any) -> Any:
-    context = browser.new_context(**context_options())
-    context.set_default_timeout(15_000)
-    yield context
-    context.close()
 
 
 def answer(page: Any, scores: list[int], gender: str = "") -> None:

@@ -26,7 +26,7 @@ from app.reference.kbli import KbliCatalog
 from app.reference.regions import Regions
 from tests.e2e.conftest import context_options
 from tests.e2e.pwa import login
-from tests.support import ROOT, ServerProcess
+from tests.support import ROOT, ServerProcess, application
 from tests.unit.test_phone import national_numbers
 
 pytestmark = pytest.mark.e2e
@@ -36,25 +36,8 @@ KBLI = KbliCatalog.load()
 REGIONS = Regions.load()
 OTHER_DESA = REGIONS.desa_of("35.05.02")[0].code  # a desa outside kecamatan 35.05.01
 
-# A valid application as the capture form sends it (capture.js values()).
-FORM: dict[str, Any] = {
-    "nik": "3505014507900012",
-    "name": "Siti Aminah",
-    "phone": "0812-3456-7890",
-    "email": "",
-    "no_email": True,
-    "npwp": "",
-    "business_name": "Warung Bu Siti",
-    "kecamatan": "35.05.01",
-    "desa": "35.05.01.2001",
-    "rt": "3",
-    "rw": "2",
-    "street": "Jl. Mawar 5",
-    "kbli": ["56102"],
-    "capital": "15.000.000",
-    "workers_male": "0",
-    "workers_female": "2",
-}
+# A valid application as the capture form sends it (capture.js values(): numbers as text).
+FORM: dict[str, Any] = application(workers_male="0", workers_female="2")
 
 # Changes to FORM: together they draw every message of every field from the server.
 CHANGES: list[dict[str, Any]] = [

@@ -58,6 +58,9 @@ def test_rejected_application_needs_fix_after_one_attempt_then_resend_is_issued(
         assert f"/petugas/permohonan/{bad}/perbaiki" in page
         form = http.get(f"/petugas/permohonan/{bad}/perbaiki")
         assert form.status_code == 200 and 'value="64131"' in form.text
+        # the capture form's fields: the KBLI search, the kecamatan then its desa, no services
+        assert 'id="kbli-q"' in form.text and 'id="kecamatan"' in form.text
+        assert 'name="referrals"' not in form.text
         body = application(nik="3505010101900001", kbli="64131")
         fields = {k: v for k, v in body.items() if k not in ("kecamatan",)}
         fields.update(no_email="on", _csrf_token=csrf_from(form.text))

@@ -159,6 +159,9 @@ def test_filters_narrow_every_panel(conn):
     only_round_1 = StatFilter("2019-01", "2019-12", "", 1)
     assert sum(m.applications for m in stats.panel_monthly(conn, only_round_1, REGIONS)) == 3
     assert store.count_applications(conn, only_round_1) == 3
+    # the export reads the same filter
+    assert [r[0] for r in store.export_chunk(conn, feb_kanigoro, 0, 10)] == [4, 5]
+    assert [r[0] for r in store.export_chunk(conn, only_round_1, 0, 10)] == [1, 2, 3]
 
 
 def test_capture_to_nib_median_and_p90(conn):

@@ -137,28 +137,27 @@ class AdminUsersController(Controller):
 
     @post("/{user_id:int}/nonaktifkan")
     async def disable(self, request: Request[Any, Any, Any], user_id: int,
-                      accounts: Accounts, db: Database, actor: Actor,
-                             settings: Settings) -> Any:
-        problem = await accounts.set_active(actor, user_id,
-                                                                 False)
-        return await self._after(request, accounts, db, user_id, problem, "nonaktif", "active")
+                      accounts: Accounts, db: Database, actor: Actor) -> Any:
+        return await self._set_active(request, accounts, db, actor, user_id, False)
 
     @post("/{user_id:int}/aktifkan")
     async def enable(self, request: Request[Any, Any, Any], user_id: int,
-                     accounts: Accounts, db: Database, actor: Actor,
-                             settings: Settings) -> Any:
-        problem = await accounts.set_active(actor, user_id,
-                                                                 True)
-        return await self._after(request, accounts, db, user_id, problem, "aktif", "active")
+                     accounts: Accounts, db: Database, actor: Actor) -> Any:
+        return await self._set_active(request, accounts, db, actor, user_id, True)
+
+    async def _set_active(self, request: Request[Any, Any, Any], accounts: Accounts,
+                          db: Database, actor: Actor, user_id: int, active: bool) -> Any:
+        problem = await accounts.set_active(actor, user_id, active)
+        return await self._after(request, accounts, db, user_id, problem,
+                                 "aktif" if active else "nonaktif", "active")
 
     @post("/{user_id:int}/cabut-sesi")
     async def revoke_sessions(self, request: Request[Any, Any, Any], user_id: int,
                               accounts: Accounts, db: Database, actor: Actor,
-                             settings: Settings) -> Any:
+                              settings: Settings) -> Any:
         problem = await accounts.revoke_sessions(
             actor, user_id, _own_token(request, settings))
         return await self._after(request, accounts, db, user_id, problem, "sesi", "sessions")
-
 
     @post("/{user_id:int}/perangkat/{device_id:int}/cabut")
     async def revoke_device(self, request: Request[Any, Any, Any], user_id: int,

@@ -38,6 +38,7 @@ from app.domain.throttle import client_key
 from app.notify.whatsapp import wa_link
 from app.reference.kbli import KbliCatalog
 from app.reference.regions import Regions
+from app.routes.application_fields import field_choices
 from app.routes.origin import public_base_url
 from app.routes.pages import render
 from app.security import client_address
@@ -83,16 +84,11 @@ class DaftarMandiriController(Controller):
                     regions: Regions, kbli: KbliCatalog, values: dict[str, str],
                     errors: dict[str, str], client_id: str, status_code: int = 200,
                     notice: str | None = None, consent: bool = False) -> Any:
-        kecamatan = values.get("kecamatan") or ""
-        chosen = [c for c in values.get("kbli", "").replace(",", " ").split() if c]
         rounds = [(r["id"], _round_text(r)) for r in await prereg.upcoming_rounds()]
         return render(
             request, "citizen/daftar_mandiri.html", status_code, values=values,
             errors=errors, notice=notice, client_id=client_id, consent=consent,
-            kecamatan_list=regions.kecamatan(),
-            desa_list=regions.desa_of(kecamatan) if kecamatan else [], regions=regions,
-            chosen_kbli=[e for c in chosen if (e := kbli.get(c))],
-            services=await prereg.services(), rounds=rounds,
+            **field_choices(values, regions, kbli), services=await prereg.services(), rounds=rounds,
             consent_text=(CONSENT_PURPOSE, CONSENT_RETENTION, CONSENT_CONTACT),
             consent_label=CONSENT_LABEL, consent_version=CONSENT_VERSION)
 

@@ -36,6 +36,7 @@ from app.notify.service import NotifyService
 from app.oss.pages import OssPages
 from app.reference.kbli import KbliCatalog
 from app.reference.regions import Regions
+from app.routes.application_fields import field_choices
 from app.routes.origin import public_base_url
 from app.routes.pages import is_htmx, render, see_other
 from app.routes.pwa import SHELL_CACHE
@@ -159,17 +160,12 @@ class PermohonanController(Controller):
         client_id: str | None = None, notice: str | None = None, round_view: Any = None,
         status_base: str = "",
     ) -> Any:
-        kecamatan = values.get("kecamatan") or ""
-        chosen = [c for c in values.get("kbli", "").replace(",", " ").split() if c]
         context = {
             "values": values,
             "errors": errors,
             "notice": notice,
             "client_id": client_id or str(uuid.uuid4()),
-            "kecamatan_list": regions.kecamatan(),
-            "desa_list": regions.desa_of(kecamatan) if kecamatan else [],
-            "regions": regions,
-            "chosen_kbli": [e for c in chosen if (e := kbli.get(c))],
+            **field_choices(values, regions, kbli),
             "services": await db.read(store.services_by_agency),
             "round_view": round_view,
             "status_base": status_base,  # the phone's receipt QR: {base}/cek?kode=CODE
@@ -249,27 +245,30 @@ class PermohonanController(Controller):
                       **described(row, kbli, regions))
 
     # -- correct an application OSS sent back, and send it again ----------------------------
-    def _perbaiki_page(self, request: Request[Any, Any, Any], regions: Regions, app: Any,
-                       values: dict[str, str], errors: dict[str, str], status_code: int) -> Any:
-        groups = [(kec.name, regions.desa_of(kec.code)) for kec in regions.kecamatan()]
+    def _perbaiki_page(self, request: Request[Any, Any, Any], regions: Regions,
+                       kbli: KbliCatalog, app: Any, values: dict[str, str],
+                       errors: dict[str, str], status_code: int) -> Any:
+        # the capture form's fields without the partner services (a correction keeps them)
         return render(request, "petugas/perbaiki.html", status_code, app=app, values=values,
-                      errors=errors, desa_groups=groups)
+                      errors=errors, services=[], **field_choices(values, regions, kbli))
 
     @get("/permohonan/{code:str}/perbaiki", name="perbaiki", guards=[READERS])
     async def perbaiki_page(self, request: Request[Any, Any, Any], code: str, db: Database,
-                            regions: Regions, user: User, actor: Actor) -> Any:
+                            regions: Regions, kbli: KbliCatalog, user: User,
+                            actor: Actor) -> Any:
         app = await application_for(db, user, code, change=True)
         if app["status"] != Status.NEEDS_FIX:  # nothing to fix: back to the application
             return see_other(request, f"/petugas/permohonan/{app['tracking_code']}")
         await audit_nik_view(db, actor, app["id"], "perbaikan permohonan")
-        return self._perbaiki_page(request, regions, app, form_values(app), {}, 200)
+        return self._perbaiki_page(request, regions, kbli, app, form_values(app), {}, 200)
 
     @post("/permohonan/{code:str}/perbaiki", guards=[READERS])
     async def perbaiki(self, request: Request[Any, Any, Any], code: str, db: Database,
-                       intake: IntakeService, regions: Regions, user: User) -> Any:
+                       intake: IntakeService, regions: Regions, kbli: KbliCatalog,
+                       user: User) -> Any:
         app = await application_for(db, user, code, change=True)
         values = read_form(await request.form())
         errors = await intake.resubmit(app, values, user.username)
         if errors:
-            return self._perbaiki_page(request, regions, app, values, errors, 422)
+            return self._perbaiki_page(request, regions, kbli, app, values, errors, 422)
         return see_other(request, f"/petugas/permohonan/{app['tracking_code']}")
