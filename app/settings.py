@@ -174,6 +174,8 @@ class Settings:
     retention_whatsapp_days: float = _env(90.0, min=1.0)
     # citizens' push links after the application ended
     retention_push_links_days: float = _env(30.0, min=1.0)
+    # closed data-subject requests: the NIK and requester's name masked after this grace
+    retention_subject_request_days: float = _env(180.0, min=1.0)
     # -- The car's rounds: honorarium (app/services/honorarium.py) ---------------------
     honor_rate: int = 75_000  # Rupiah per officer per round done (a year's own rate wins)
     honor_evening_rate: int | None = None  # for evening rounds, when set

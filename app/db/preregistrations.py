@@ -1,6 +1,6 @@
 """SQL for pre-registrations (/daftar-mandiri): stored once per form, downloaded by the
-officers of their rounds, checked in with the application made at the car, deleted by the
-retention job when never checked in."""
+officers of their rounds, checked in with the application made at the car (its copy of the
+citizen's data cleared then), deleted by the retention job when never checked in."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from app.domain.application import COLUMNS as FORM_COLUMNS
+from app.domain.subject_requests import ERASED_NIK, ERASED_TEXT
 from app.domain.tracking import new_tracking_code
 
 # Built from the constant column list of the domain, never from input.
@@ -21,6 +22,18 @@ _INSERT = (
 )
 _ROUND = ("r.day AS round_day, r.start_time AS round_start, r.end_time AS round_end,"
           " r.place AS round_place, r.ends_at AS round_ends_at")
+
+# A checked-in pre-registration's copy of the citizen's data, once the application holds it
+# (docs/privacy.md): the same placeholders as an erasure. The phone keeps its last four
+# digits, the second factor of the citizen's status page; the link, code, client id and
+# answer's hash, consent version, round, timestamps and what statistics count (kecamatan,
+# desa, KBLI, capital, workers, sex, scale, partner services) stay.
+_CLEAR = ("nik = ?, name = ?, phone = substr(phone, -4), email = NULL, npwp = NULL,"
+          " business_name = ?, birth_date = '', rt = '', rw = '', street = ?, redacted_at = ?")
+
+
+def _cleared(now: str) -> tuple[str, ...]:
+    return (ERASED_NIK, ERASED_TEXT, ERASED_TEXT, ERASED_TEXT, now)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,13 +120,15 @@ def waiting_for_rounds(conn: sqlite3.Connection, rounds: Sequence[sqlite3.Row]
         " ORDER BY name, id", (*ids, *kecamatan)).fetchall()
 
 
-def check_in(conn: sqlite3.Connection, code: str, client_id: str) -> bool:
+def check_in(conn: sqlite3.Connection, code: str, client_id: str, now: str) -> bool:
     """Inside the intake's transaction: the pre-registration ``code`` is checked in and
-    linked to the application stored under ``client_id``. Once only."""
+    linked to the application stored under ``client_id``, and its copy of the citizen's
+    data cleared (the application holds it now). Once only."""
     return conn.execute(
-        "UPDATE preregistrations SET status = 'checked_in', application_id ="
-        " (SELECT id FROM applications WHERE client_id = ?)"
-        " WHERE code = ? AND status != 'checked_in'", (client_id, code)).rowcount > 0
+        "UPDATE preregistrations SET status = 'checked_in', application_id ="  # noqa: S608
+        f" (SELECT id FROM applications WHERE client_id = ?), {_CLEAR}"
+        " WHERE code = ? AND status != 'checked_in'",
+        (client_id, *_cleared(now), code)).rowcount > 0
 
 
 # -- retention ------------------------------------------------------------------------------
@@ -123,6 +138,14 @@ def not_checked_in(conn: sqlite3.Connection) -> list[sqlite3.Row]:
         "SELECT p.id, p.status, p.created_at, p.expires_at, r.ends_at AS round_ends_at"
         " FROM preregistrations p LEFT JOIN rounds r ON r.id = p.round_id"
         " WHERE p.status != 'checked_in'").fetchall()
+
+
+def clear_checked_in(conn: sqlite3.Connection, now: str) -> int:
+    """Checked-in pre-registrations still holding the citizen's data (checked in before the
+    check-in cleared it): cleared as a check-in does now."""
+    return conn.execute(
+        f"UPDATE preregistrations SET {_CLEAR}"  # noqa: S608
+        " WHERE status = 'checked_in' AND redacted_at IS NULL", _cleared(now)).rowcount
 
 
 def delete(conn: sqlite3.Connection, ids: Sequence[int]) -> int:

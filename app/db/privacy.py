@@ -7,11 +7,11 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from app.domain.subject_requests import ERASED_NIK, ERASED_TEXT, NewRequest
+from app.domain.subject_requests import CLOSED_STATUSES, ERASED_NIK, ERASED_TEXT, NewRequest
 
 _REQUEST_COLUMNS = (
     "SELECT r.id, r.kind, r.nik, r.requester_name, r.channel, r.received_at, r.due_at, r.note,"
-    " r.status, r.status_reason, r.created_at, r.updated_at, r.closed_at,"
+    " r.status, r.status_reason, r.created_at, r.updated_at, r.closed_at, r.redacted_at,"
     " u.username AS created_by FROM subject_requests r LEFT JOIN users u ON u.id = r.created_by"
 )
 
@@ -54,10 +54,10 @@ def request(conn: sqlite3.Connection, request_id: int) -> sqlite3.Row | None:
 
 def set_status(conn: sqlite3.Connection, request_id: int, status: str, reason: str | None,
                now: str) -> bool:
-    closed = now if status in ("selesai", "ditolak") else None
+    closed = now if status in CLOSED_STATUSES else None
     cursor = conn.execute(
         "UPDATE subject_requests SET status = ?, status_reason = ?, updated_at = ?,"
-        " closed_at = ? WHERE id = ?",
+        " closed_at = ? WHERE id = ? AND redacted_at IS NULL",
         (status, reason, now, closed, request_id),
     )
     return cursor.rowcount == 1

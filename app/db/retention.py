@@ -9,8 +9,10 @@ from __future__ import annotations
 import sqlite3
 
 from app.db.privacy import drop_unlinked_subscriptions
+from app.domain.masking import mask_name
+from app.domain.nik import mask_nik
 from app.domain.status import ENDED
-from app.domain.subject_requests import ERASED_TEXT
+from app.domain.subject_requests import CLOSED_STATUSES, ERASED_TEXT
 
 # A citizen follows an application until it ends here; later the link serves no purpose.
 FINAL_STATUSES = tuple(sorted(ENDED))
@@ -49,3 +51,18 @@ def drop_citizen_push_links(conn: sqlite3.Connection, before: str) -> tuple[int,
     conn.executemany("DELETE FROM push_links WHERE id = ?", [(r[0],) for r in rows])
     subs = sorted({r[1] for r in rows})
     return len(rows), drop_unlinked_subscriptions(conn, subs)
+
+
+def mask_closed_subject_requests(conn: sqlite3.Connection, before: str, now: str) -> int:
+    """Data-subject requests closed (selesai, ditolak) before ``before``: the subject's NIK
+    and the requester's name are kept masked, as the desk's lists show them; the rest of
+    the request (kind, channel, dates, status, reason, note) is its history and stays."""
+    marks = ", ".join("?" * len(CLOSED_STATUSES))
+    rows = conn.execute(
+        "SELECT id, nik, requester_name FROM subject_requests"  # noqa: S608
+        f" WHERE status IN ({marks}) AND closed_at < ? AND redacted_at IS NULL",
+        (*sorted(CLOSED_STATUSES), before)).fetchall()
+    conn.executemany(
+        "UPDATE subject_requests SET nik = ?, requester_name = ?, redacted_at = ? WHERE id = ?",
+        [(mask_nik(r[1]), mask_name(r[2]), now, r[0]) for r in rows])
+    return len(rows)

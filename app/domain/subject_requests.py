@@ -24,6 +24,7 @@ STATUSES = {
     "ditolak": "Ditolak",
 }
 OPEN_STATUSES = frozenset({"baru", "diproses"})
+CLOSED_STATUSES = frozenset(STATUSES) - OPEN_STATUSES
 CHANNELS = {
     "loket": "Datang ke kantor",
     "surat": "Surat",

@@ -414,10 +414,11 @@ class IntakeService:
                 rows[index] = self._row(pending, now, now_iso, fresh=True)
             taken.add(rows[index].tracking_code)
         outcomes = store.insert_batch(conn, rows)
-        # A check-in: the pre-registration is linked in the same transaction.
+        # A check-in: the pre-registration is linked (and its copy of the citizen's data
+        # cleared) in the same transaction.
         for pending, outcome in zip(batch, outcomes, strict=True):
             if pending.prereg_code is not None and outcome.kind == "created":
-                prereg_store.check_in(conn, pending.prereg_code, pending.client_id)
+                prereg_store.check_in(conn, pending.prereg_code, pending.client_id, now_iso)
         return outcomes
 
     async def _commit(self, batch: list[_Pending]) -> None:

@@ -73,7 +73,7 @@ class PrivacyDesk:
         """The JSON download for an access request, written to the audit log as one export."""
         def tx(conn: sqlite3.Connection) -> dict[str, Any] | None:
             row = store.request(conn, request_id)
-            if row is None:
+            if row is None or row["redacted_at"]:  # masked meanwhile: no NIK to look up
                 return None
             bundle = store.access_bundle(conn, row["nik"])
             audit.record(conn, actor, audit.PDP_EXPORT, TARGET, str(request_id),
@@ -101,7 +101,7 @@ class PrivacyDesk:
         """Anonymise the applications of the request's NIK, unless one still waits."""
         def tx(conn: sqlite3.Connection) -> Erasure | None:
             row = store.request(conn, request_id)
-            if row is None:
+            if row is None or row["redacted_at"]:  # masked meanwhile: no NIK to act on
                 return None
             held = store.holdings(conn, row["nik"])
             refusal = erasure_refusal(

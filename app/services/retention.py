@@ -28,11 +28,14 @@ class RetentionResult:
     push_links: int  # citizens' links to ended applications deleted
     push_subscriptions: int  # subscriptions left without a link deleted
     preregistrations: int = 0  # pre-registrations never checked in, deleted
+    checked_in: int = 0  # checked-in pre-registrations whose copy of the data was cleared
+    subject_requests: int = 0  # closed data-subject requests reduced to masked history
 
     @property
     def changed(self) -> bool:
         return any((self.push_payloads, self.whatsapp_handoffs, self.push_links,
-                    self.push_subscriptions, self.preregistrations))
+                    self.push_subscriptions, self.preregistrations, self.checked_in,
+                    self.subject_requests))
 
     def summary(self) -> str:
         """For the audit log and the command line: counts only, never personal data."""
@@ -40,7 +43,9 @@ class RetentionResult:
                 f"serah-terima WhatsApp dikosongkan {self.whatsapp_handoffs}, "
                 f"tautan push warga dihapus {self.push_links}, "
                 f"langganan push dihapus {self.push_subscriptions}, "
-                f"pra-pendaftaran dihapus {self.preregistrations}")
+                f"pra-pendaftaran dihapus {self.preregistrations}, "
+                f"pra-pendaftaran terverifikasi dikosongkan {self.checked_in}, "
+                f"NIK permintaan subjek data disamarkan {self.subject_requests}")
 
 
 def sweep_preregistrations(conn: sqlite3.Connection, now: datetime) -> int:
@@ -81,6 +86,9 @@ def apply(conn: sqlite3.Connection, settings: Settings, now: datetime, actor: Ac
         push_links=links,
         push_subscriptions=subs,
         preregistrations=sweep_preregistrations(conn, now),
+        checked_in=prereg_store.clear_checked_in(conn, stamp),
+        subject_requests=store.mask_closed_subject_requests(
+            conn, before(settings.retention_subject_request_days), stamp),
     )
     if result.changed:
         audit.record(conn, actor, audit.RETENTION_RUN, None, None, result.summary())

@@ -218,6 +218,61 @@ def test_three_day_clock_flags_overdue_requests(desk: ServerProcess, dpo: httpx.
                       late) == [("selesai", 1)]
 
 
+NIK_D = "3505016612920004"
+
+
+def test_closed_requests_keep_only_a_masked_nik_after_the_grace_period(
+        desk: ServerProcess, dpo: httpx.Client) -> None:
+    capture(desk, NIK_D, "Warung Riwayat")
+    old = record(dpo, "akses", NIK_D, requester="Dewi Lestari")
+    recent = record(dpo, "akses", NIK_D, requester="Dewi Lestari")
+    still_open = record(dpo, "penghapusan", NIK_D, requester="Dewi Lestari")
+    for request_id in (old, recent):
+        assert post_action(dpo, request_id, "status", status="selesai").status_code == 303
+    # ``old`` was closed 181 days ago, ``recent`` 179 (the grace period: 180 days); the
+    # open one was received long ago.
+    for request_id, days in ((old, 181), (recent, 179)):
+        execute(desk, "UPDATE subject_requests SET closed_at = ? WHERE id = ?",
+                (datetime.now(UTC) - timedelta(days=days)).isoformat(), request_id)
+    execute(desk, "UPDATE subject_requests SET received_at = ?, created_at = ? WHERE id = ?",
+            (datetime.now(UTC) - timedelta(days=400)).isoformat(),
+            (datetime.now(UTC) - timedelta(days=400)).isoformat(), still_open)
+
+    done = subprocess.run([sys.executable, "-m", "app", "retention"], cwd=ROOT, env=desk.env,
+                          capture_output=True, text=True, check=True)
+    assert "NIK permintaan subjek data disamarkan 1" in done.stdout
+    assert NIK_D not in done.stdout + done.stderr
+    rows = desk.query("SELECT id, nik, requester_name, status, redacted_at IS NOT NULL"
+                      " FROM subject_requests WHERE id IN (?, ?, ?) ORDER BY id",
+                      old, recent, still_open)
+    assert rows == [(old, "3505••••••••0004", "D*** L******", "selesai", 1),
+                    (recent, NIK_D, "Dewi Lestari", "selesai", 0),
+                    (still_open, NIK_D, "Dewi Lestari", "baru", 0)]
+    assert desk.query("SELECT detail FROM audit_log WHERE action = 'retention.run'"
+                      " ORDER BY id DESC LIMIT 1")[0][0].endswith("disamarkan 1")
+
+    # The history still shows; nothing can be done with a masked NIK.
+    listing = dpo.get("/admin/pdp").text
+    assert f'data-request="{old}"' in listing and "D*** L******" in listing
+    page = dpo.get(f"/admin/pdp/{old}")
+    assert page.status_code == 200
+    assert "3505••••••••0004" in page.text and "Hanya riwayat" in page.text
+    assert f'action="/admin/pdp/{old}/akses"' not in page.text
+    assert 'id="held"' not in page.text  # the masked NIK matches no application
+    for action, data in (("akses", {}), ("status", {"status": "diproses"})):
+        refused = post_action(dpo, old, action, **data)
+        assert refused.status_code == 409 and "catat permintaan baru" in refused.text
+        assert NIK_D not in refused.text
+    assert desk.query("SELECT status, nik FROM subject_requests WHERE id = ?",
+                      old) == [("selesai", "3505••••••••0004")]
+    assert desk.query("SELECT count(*) FROM audit_log WHERE action = 'pdp.export'"
+                      " AND target_id = ?", str(old)) == [(0,)]
+    # Within its grace period the request is still acted on with the full NIK.
+    bundle = post_action(dpo, recent, "akses")
+    assert bundle.status_code == 200
+    assert [a["nik"] for a in bundle.json()["permohonan"]] == [NIK_D]
+
+
 def test_form_errors_never_echo_the_nik(dpo: httpx.Client) -> None:
     page = dpo.get("/admin/pdp")
     response = dpo.post("/admin/pdp", data={

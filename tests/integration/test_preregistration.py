@@ -8,6 +8,8 @@ from __future__ import annotations
 import html
 import re
 import sqlite3
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -26,6 +28,7 @@ from app.services.intake import MSG_PREREG_CONFLICT
 from app.services.retention import apply
 from app.settings import Settings
 from tests.support import (
+    ROOT,
     ServerProcess,
     application,
     client,
@@ -319,6 +322,95 @@ def test_download_only_assigned_rounds_and_check_in_once(
     after = officer.get("/api/praregistrasi").json()
     assert nearby not in {i["code"] for i in after["items"]}
     assert officer.get(f"/api/praregistrasi?round={mine}").status_code == 403
+
+
+PERSONAL = ("SELECT nik, name, phone, email, npwp, business_name, birth_date, rt, rw, street,"
+            " redacted_at IS NOT NULL FROM preregistrations WHERE code = ?")
+CLEARED = ("0000000000000000", "[dihapus]", "2222", None, None, "[dihapus]", "", "", "",
+           "[dihapus]", 1)
+
+
+def _status_page(server: ServerProcess, address: str, code: str, digits: str
+                 ) -> httpx.Response:
+    with citizen_at(server, address) as citizen:
+        token = csrf_from(citizen.get("/daftar-mandiri/cek").text)
+        return citizen.post("/daftar-mandiri/cek", data={
+            "_csrf_token": token, "kode": f"P-{code}", "digits": digits})
+
+
+def test_check_in_clears_the_preregistrations_copy_of_the_citizens_data(
+        server: ServerProcess, officer: httpx.Client) -> None:
+    body = application(phone="0811-3000-2222", email="siti@example.id", no_email=False,
+                       npwp="3505014507900012", referrals=["halal"])
+    client_id = str(uuid.uuid4())
+    with citizen_at(server, "203.0.113.30") as citizen:
+        page = submit(citizen, body, client_id=client_id)
+        assert page.status_code == 201, page_errors(page)
+    code = code_of(page)
+    key = checkin_key(code)
+    checkin = {**body, "prereg_code": f"P-{code}", "street": "Jl. Mawar 5A"}
+    first = post_application(officer, key, checkin)
+    assert first.status_code == 201, first.text
+
+    # Cleared in the check-in's own transaction: the application holds the data now.
+    assert server.query(PERSONAL, code) == [CLEARED]
+    app_id, tracking = server.query("SELECT id, tracking_code FROM applications"
+                                    " WHERE client_id = ?", key)[0]
+    kept = server.query(
+        "SELECT status, application_id, client_id, consent_version, kecamatan, desa,"
+        " kbli_json, capital, workers_female, sex, scale, referrals_json"
+        " FROM preregistrations WHERE code = ?", code)
+    assert kept == [("checked_in", app_id, client_id, CONSENT_VERSION, "35.05.01",
+                     "35.05.01.2001", '["56102"]', 15000000, 2, "P", "01", '["halal"]')]
+    assert server.query("SELECT nik, name, phone, street FROM applications WHERE id = ?",
+                        app_id) == [("3505014507900012", "Siti Aminah", "6281130002222",
+                                     "Jl. Mawar 5A")]
+
+    # What reads a checked-in pre-registration later still works.
+    again = post_application(officer, key, checkin)  # a second phone: the stored answer
+    assert again.status_code == 200 and again.text == first.text
+    differs = post_application(officer, key, {**checkin, "street": "Jl. Kenanga 9"})
+    assert differs.status_code == 409 and differs.json()["message"] == MSG_PREREG_CONFLICT
+    assert code not in {i["code"] for i in officer.get("/api/praregistrasi").json()["items"]}
+    status = _status_page(server, "203.0.113.31", code, "2222")
+    assert status.status_code == 200
+    assert "Sudah diverifikasi petugas" in status.text and tracking in status.text
+    assert "[dihapus]" not in status.text and "Pemilik" not in status.text
+    assert _status_page(server, "203.0.113.32", code, "0000").status_code == 404
+    with citizen_at(server, "203.0.113.30") as citizen:  # her form resent after the check-in
+        resent = submit(citizen, body, client_id=client_id)
+    assert resent.status_code == 200 and code_of(resent) == code
+    assert "Sudah diverifikasi petugas" in resent.text
+    assert "data-whatsapp" not in resent.text and "[dihapus]" not in resent.text
+    assert server.query("SELECT count(*) FROM preregistrations WHERE client_id = ?",
+                        client_id) == [(1,)]
+
+
+def test_the_retention_job_clears_preregistrations_checked_in_before_the_change(
+        server: ServerProcess, officer: httpx.Client) -> None:
+    """A deployed database: rows checked in before the check-in cleared them."""
+    code = _prereg(server, "203.0.113.33", phone="0811-3000-4444")
+    key = checkin_key(code)
+    made = post_application(officer, key, {**application(phone="0811-3000-4444"),
+                                           "prereg_code": f"P-{code}"})
+    assert made.status_code == 201, made.text
+    with sqlite3.connect(server.db_path) as conn:  # as an older version left it
+        conn.execute(
+            "UPDATE preregistrations SET nik = '3505014507900012', name = 'Siti Aminah',"
+            " phone = '6281130004444', business_name = 'Warung Bu Siti', birth_date ="
+            " '1990-07-05', rt = '003', rw = '002', street = 'Jl. Mawar 5', redacted_at = NULL"
+            " WHERE code = ?", (code,))
+    waiting = _prereg(server, "203.0.113.34", phone="0811-3000-5555")
+
+    done = subprocess.run([sys.executable, "-m", "app", "retention"], cwd=ROOT,
+                          env=server.env, capture_output=True, text=True, check=True)
+    assert "pra-pendaftaran terverifikasi dikosongkan 1" in done.stdout
+    assert server.query(PERSONAL, code) == [(*CLEARED[:2], "4444", *CLEARED[3:])]
+    # one still waiting for its check-in keeps what the officer will compare with the KTP
+    assert server.query("SELECT nik, phone, redacted_at FROM preregistrations WHERE code = ?",
+                        waiting) == [("3505014507900012", "6281130005555", None)]
+    status = _status_page(server, "203.0.113.35", code, "4444")
+    assert status.status_code == 200 and "Sudah diverifikasi petugas" in status.text
 
 
 # -- retention, on a real SQLite file with the job's clock given --------------------------

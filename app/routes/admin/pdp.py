@@ -24,6 +24,9 @@ DONE = {
     "kosong": "Tidak ada permohonan dengan NIK ini yang perlu dianonimkan.",
 }
 FORM_LIMIT = 1100
+MSG_REDACTED = ("Permintaan ini sudah lama ditutup: NIK dan nama pemohon kini hanya disimpan "
+                "tersamar sebagai riwayat, jadi permintaan ini tidak bisa diproses lagi. Bila "
+                "subjek data mengajukan lagi, catat permintaan baru.")
 
 
 def _form(form: Any, *names: str) -> dict[str, str]:
@@ -56,9 +59,21 @@ class PdpController(Controller):
             return render(request, "error.html", 404, message="Permintaan tidak ditemukan.",
                           code=404)
         context.setdefault("errors", {})
+        # A request reduced to its history (docs/privacy.md) has no NIK to look up.
+        held = [] if row["redacted_at"] else await desk.holdings(row["nik"])
         return render(request, "admin/pdp_request.html", status_code, r=row,
-                      is_overdue=overdue(row, utc_now()), held=await desk.holdings(row["nik"]),
-                      kinds=KINDS, statuses=STATUSES, channels=CHANNELS, **context)
+                      is_overdue=overdue(row, utc_now()), held=held, kinds=KINDS,
+                      statuses=STATUSES, channels=CHANNELS, redacted_note=MSG_REDACTED,
+                      **context)
+
+    async def _redacted(self, request: Request[Any, Any, Any], db: Database, request_id: int
+                        ) -> Any | None:
+        """The answer to an action on a request reduced to its history, else None."""
+        row = await PrivacyDesk(db).request(request_id)
+        if row is None or not row["redacted_at"]:
+            return None
+        return await self._detail(request, db, request_id, 409,
+                                  errors={"redacted": MSG_REDACTED})
 
     @get("", name="admin_pdp")
     async def index(self, request: Request[Any, Any, Any], db: Database) -> Any:
@@ -83,6 +98,8 @@ class PdpController(Controller):
     async def set_status(self, request: Request[Any, Any, Any], db: Database, actor: Actor,
                          request_id: int) -> Any:
         values = _form(await request.form(), "status", "reason")
+        if (refused := await self._redacted(request, db, request_id)) is not None:
+            return refused
         problem = validate_status(values["status"], values["reason"])
         if problem:
             return await self._detail(request, db, request_id, 422, errors={"status": problem})
@@ -95,6 +112,8 @@ class PdpController(Controller):
     @post("/{request_id:int}/akses")
     async def access(self, request: Request[Any, Any, Any], db: Database, actor: Actor,
                      request_id: int) -> Any:
+        if (refused := await self._redacted(request, db, request_id)) is not None:
+            return refused
         content = await PrivacyDesk(db).access_bundle(actor, request_id, utc_now())
         if content is None:
             return await self._detail(request, db, request_id)
@@ -107,6 +126,8 @@ class PdpController(Controller):
     @post("/{request_id:int}/hapus")
     async def erase(self, request: Request[Any, Any, Any], db: Database, actor: Actor,
                     request_id: int) -> Any:
+        if (refused := await self._redacted(request, db, request_id)) is not None:
+            return refused
         row = await PrivacyDesk(db).request(request_id)
         if row is None or row["kind"] != "penghapusan":
             return await self._detail(request, db, request_id, 409, errors={

@@ -135,7 +135,11 @@ class DaftarMandiriController(Controller):
         assert row is not None  # just stored, and never deleted the same day
         status_url = _status_url(request, settings, row["code"])
         round_text = _chosen_round(row)
-        text = whatsapp_text(row["code"], row["business_name"], round_text, status_url)
+        # Resent after the check-in: her data is the application's now (the copy here was
+        # cleared, the phone's last four digits kept), so no WhatsApp link to her number.
+        whatsapp = None if row["redacted_at"] else wa_link(
+            row["phone"], whatsapp_text(row["code"], row["business_name"], round_text,
+                                        status_url))
         # A fixed mask: any of the eight makes a valid code, and scoring all eight (segno's
         # default) costs ~8 ms of CPU per answer, most of this page's work (bench/prereg.py).
         qr = segno.make(status_url, error="m", mask=0)
@@ -143,8 +147,8 @@ class DaftarMandiriController(Controller):
             request, "citizen/daftar_mandiri_hasil.html",
             201 if outcome.kind == "created" else 200, p=row, code=format_code(row["code"]),
             message=MSG_CHANGED if outcome.kind == "changed" else MSG_THANKS,
-            round_text=round_text, status_url=status_url,
-            whatsapp=wa_link(row["phone"], text),
+            round_text=round_text, status_url=status_url, whatsapp=whatsapp,
+            status_label=STATUS_LABELS[row["status"]],
             qr_svg=qr.svg_inline(scale=5, dark="#000", light="#fff", border=2),
             expires=wib_time(row["expires_at"], "%d-%m-%Y"))
 
@@ -180,7 +184,8 @@ class DaftarMandiriController(Controller):
         code_limiter.take_back("prareg:" + code)
         return render(
             request, "citizen/daftar_mandiri_status.html", p=row, code=format_code(code),
-            owner=mask_name(row["name"]), kbli=json.loads(row["kbli_json"]),
+            owner=None if row["redacted_at"] else mask_name(row["name"]),
+            kbli=json.loads(row["kbli_json"]),
             status_label=STATUS_LABELS[row["status"]], note=STATUS_NOTES[row["status"]],
             round_text=_chosen_round(row),
             expires=wib_time(row["expires_at"], "%d-%m-%Y"))
