@@ -172,7 +172,9 @@ def cmd_retention(settings: Settings, _: argparse.Namespace) -> int:
     print(f"retensi: {result.summary()}")
     print(f"(batas: receiveNIB {settings.retention_push_payload_days:g} hari, WhatsApp "
           f"{settings.retention_whatsapp_days:g} hari, tautan push warga "
-          f"{settings.retention_push_links_days:g} hari setelah permohonan selesai)")
+          f"{settings.retention_push_links_days:g} hari setelah permohonan selesai, NIK "
+          f"permintaan subjek data {settings.retention_subject_request_days:g} hari setelah "
+          "ditutup)")
     return 0
 
 
