@@ -75,8 +75,13 @@
   // Offline, the logout fails and nothing is forgotten: the session was not ended.
   function logout(event) {
     return fetch(event.request).then(function (response) {
-      // The citizens' pre-registrations downloaded for the officer's rounds go too.
-      if (root.indexedDB) { root.indexedDB.deleteDatabase("jbm-prereg"); }
+      // The citizens' pre-registrations downloaded for the officer's rounds go too, and the
+      // capture form's draft (a citizen's data being typed). The outbox stays: unsent
+      // applications are sent after the next login.
+      if (root.indexedDB) {
+        root.indexedDB.deleteDatabase("jbm-prereg");
+        root.indexedDB.deleteDatabase("jbm-draft");
+      }
       return cache().forgetPages().catch(function () { return null; }).then(function () {
         return response;
       });

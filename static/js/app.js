@@ -381,6 +381,9 @@
             input.type = "hidden"; input.name = "device_token"; input.value = token;
             form.appendChild(input);
           }
+          // The capture form stops keeping its draft: the service worker deletes it once the
+          // server has ended the session, and a last write must not bring it back.
+          document.dispatchEvent(new CustomEvent("jbm:logout"));
           form.submit();
         });
       });

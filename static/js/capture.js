@@ -432,6 +432,12 @@
     // Leaving or hiding the page (a call, the screen off, the app closed): keep it now.
     document.addEventListener("visibilitychange", function () { if (document.hidden && draftTimer) { keepDraft(); } });
     window.addEventListener("pagehide", function () { if (draftTimer) { keepDraft(); } });
+    // Logging out (static/js/app.js): no more drafts; the worker deletes the stored one.
+    document.addEventListener("jbm:logout", function () {
+      clearTimeout(draftTimer);
+      draftTimer = null;
+      drafting = false;
+    });
   }
   window.addEventListener("hashchange", loadEditing);
   if (navigator.storage && navigator.storage.persist) {

@@ -1,6 +1,7 @@
 """Logout in real Chromium: the service worker's cached officer pages (their header names
-the officer) are dropped, the IndexedDB outbox is kept, and the pages come back after the
-next login (issue 9, defect 9)."""
+the officer) and the capture form's draft (a citizen's data being typed) are dropped, the
+IndexedDB outbox is kept, and the pages come back after the next login (issue 9, defect
+9)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,19 @@ CACHED_PAGES = """() => caches.keys().then(names => Promise.all(names.map(n => c
 OUTBOX = """() => new Promise(r => { const q = indexedDB.open('jbm'); q.onsuccess = () =>
     { const g = q.result.transaction('outbox').objectStore('outbox').getAll();
       g.onsuccess = () => r(g.result); }; })"""
+
+
+DRAFTS = """() => new Promise((resolve, reject) => {
+  const open = indexedDB.open('jbm-draft', 1);
+  open.onupgradeneeded = () => open.result.createObjectStore('drafts');
+  open.onerror = () => reject(open.error);
+  open.onsuccess = () => {
+    const all = open.result.transaction('drafts').objectStore('drafts').getAll();
+    all.onsuccess = () => { open.result.close(); resolve(all.result); };
+  };
+})"""
+DATABASES = "() => indexedDB.databases().then(found => found.map(db => db.name))"
+FORM_READY = "() => Boolean(window.JBM && JBM.outbox && JBM.validate && JBM.data)"
 
 
 def pages_naming_officer(page: Any) -> list[str]:
@@ -65,3 +79,44 @@ def test_logout_drops_pages_with_the_officers_name_and_keeps_the_outbox(
     login(page, fresh_server.url, "/petugas")
     poll(page, CACHED_PAGES, lambda entries: shell <= {path for path, _ in entries})
     assert len(page.evaluate(OUTBOX)) == 1
+
+
+def log_out(page: Any) -> None:
+    page.once("dialog", lambda dialog: dialog.accept())  # "Masih ada 1 permohonan ..."
+    page.click("details[data-menu] > summary")  # logout sits in the header's menu
+    with page.expect_navigation(url=lambda url: "/masuk" in url):
+        page.click("form[action='/keluar'] button")
+
+
+def test_logout_deletes_the_forms_draft_and_keeps_the_outbox(
+    phone: Any, fresh_server: ServerProcess
+) -> None:
+    page = phone.new_page()
+    login(page, fresh_server.url, "/petugas/daftar")
+    wait_offline_ready(page)
+    poll(page, FORM_READY, timeout=30)
+    key = new_key()  # an unsent application the server refuses (422): it waits on the phone
+    inject(page, [(key, application(business_name="Tetap Di HP", nik="1"))])
+    page.type("#nik", "3505014507900012")
+    page.type("#name", "Siti Aminah")
+    page.type("#business_name", "Warung Draf")
+    page.select_option("#kecamatan", "35.05.01")
+    poll(page, DRAFTS, lambda drafts: len(drafts) == 1
+         and drafts[0]["body"]["business_name"] == "Warung Draf"
+         and drafts[0]["body"]["kecamatan"] == "35.05.01")
+
+    log_out(page)
+    # Gone from the phone (looked at without opening it, which would make it again).
+    poll(page, DATABASES, lambda names: "jbm-draft" not in names and "jbm" in names)
+    outbox = page.evaluate(OUTBOX)
+    assert [item["id"] for item in outbox] == [key], json.dumps(outbox)
+
+    login(page, fresh_server.url, "/petugas/daftar")
+    poll(page, FORM_READY, timeout=30)
+    for field in ("#nik", "#name", "#business_name", "#kecamatan"):
+        assert page.input_value(field) == "", field
+    assert page.locator("[data-draft-note]").is_hidden()
+    assert page.evaluate(DRAFTS) == []
+    outbox = page.evaluate(OUTBOX)
+    assert [(item["id"], item["body"]["business_name"]) for item in outbox] == [
+        (key, "Tetap Di HP")], json.dumps(outbox)
