@@ -7,13 +7,15 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath, FromQuery
 
 from app.clock import WIB, utc_now, wib_today
 from app.db.connection import Database
 from app.domain.access import DPO
 from app.domain.subject_requests import CHANNELS, KINDS, STATUSES, validate_new, validate_status
+from app.routes.deps import ActorDep, DatabaseDep
 from app.routes.pages import render, see_other
-from app.security import Actor, require_roles
+from app.security import require_roles
 from app.services.privacy import PrivacyDesk, overdue
 
 # Shown after a change (the key is in the redirect, never the text).
@@ -61,11 +63,12 @@ class PdpController(Controller):
                       kinds=KINDS, statuses=STATUSES, channels=CHANNELS, **context)
 
     @get("", name="admin_pdp")
-    async def index(self, request: Request[Any, Any, Any], db: Database) -> Any:
+    async def index(self, request: Request[Any, Any, Any], db: DatabaseDep) -> Any:
         return await self._list(request, db)
 
     @post("")
-    async def create(self, request: Request[Any, Any, Any], db: Database, actor: Actor) -> Any:
+    async def create(self, request: Request[Any, Any, Any], db: DatabaseDep,
+                     actor: ActorDep) -> Any:
         values = _form(await request.form(), "kind", "nik", "requester_name", "channel",
                        "received_at", "note")
         result = validate_new(values, utc_now(), wib_today())
@@ -75,13 +78,13 @@ class PdpController(Controller):
         return see_other(request, f"/admin/pdp/{request_id}?selesai=dicatat")
 
     @get("/{request_id:int}", name="admin_pdp_request")
-    async def detail(self, request: Request[Any, Any, Any], db: Database, request_id: int,
-                     selesai: str | None = None) -> Any:
+    async def detail(self, request: Request[Any, Any, Any], db: DatabaseDep,
+                     request_id: FromPath[int], selesai: FromQuery[str | None] = None) -> Any:
         return await self._detail(request, db, request_id, done=DONE.get(selesai or ""))
 
     @post("/{request_id:int}/status")
-    async def set_status(self, request: Request[Any, Any, Any], db: Database, actor: Actor,
-                         request_id: int) -> Any:
+    async def set_status(self, request: Request[Any, Any, Any], db: DatabaseDep, actor: ActorDep,
+                         request_id: FromPath[int]) -> Any:
         values = _form(await request.form(), "status", "reason")
         problem = validate_status(values["status"], values["reason"])
         if problem:
@@ -93,8 +96,8 @@ class PdpController(Controller):
         return see_other(request, f"/admin/pdp/{request_id}?selesai=status")
 
     @post("/{request_id:int}/akses")
-    async def access(self, request: Request[Any, Any, Any], db: Database, actor: Actor,
-                     request_id: int) -> Any:
+    async def access(self, request: Request[Any, Any, Any], db: DatabaseDep, actor: ActorDep,
+                     request_id: FromPath[int]) -> Any:
         content = await PrivacyDesk(db).access_bundle(actor, request_id, utc_now())
         if content is None:
             return await self._detail(request, db, request_id)
@@ -105,8 +108,8 @@ class PdpController(Controller):
                      "Cache-Control": "no-store"})
 
     @post("/{request_id:int}/hapus")
-    async def erase(self, request: Request[Any, Any, Any], db: Database, actor: Actor,
-                    request_id: int) -> Any:
+    async def erase(self, request: Request[Any, Any, Any], db: DatabaseDep, actor: ActorDep,
+                    request_id: FromPath[int]) -> Any:
         row = await PrivacyDesk(db).request(request_id)
         if row is None or row["kind"] != "penghapusan":
             return await self._detail(request, db, request_id, 409, errors={
