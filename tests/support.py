@@ -57,9 +57,9 @@ class ChildProcess:
 
     def start(self, timeout: float = 20.0) -> Self:
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        log = self.log_path.open("ab")
-        self.proc = subprocess.Popen(self.command(), env=self.env, cwd=ROOT, stdout=log,
-                                     stderr=subprocess.STDOUT)
+        with self.log_path.open("ab") as log:  # the child holds its own copy of the file
+            self.proc = subprocess.Popen(self.command(), env=self.env, cwd=ROOT, stdout=log,
+                                         stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

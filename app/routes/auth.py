@@ -8,16 +8,16 @@ from urllib.parse import quote
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
+from litestar.params import FromQuery
 
 from app.clock import WIB, utc_now
-from app.db.users import User
 from app.domain.access import home_path
 from app.domain.throttle import retry_message
 from app.domain.users import ROLE_LABELS
+from app.routes.deps import AccountsDep, ActorDep, SettingsDep, UserDep
 from app.routes.pages import render, safe_next, see_other
-from app.security import Actor, current_user, require_login
-from app.services.accounts import Accounts, Refused
-from app.settings import Settings
+from app.security import current_user, require_login
+from app.services.accounts import Refused
 
 MSG_BAD_LOGIN = "Nama pengguna atau kata sandi salah. Periksa lalu coba lagi."
 MSG_EMPTY = "Isi nama pengguna dan kata sandi."
@@ -29,7 +29,8 @@ class AuthController(Controller):
     include_in_schema = False
 
     @get("/masuk", name="login")
-    async def login_page(self, request: Request[Any, Any, Any], next: str | None = None) -> Any:
+    async def login_page(self, request: Request[Any, Any, Any],
+                         next: FromQuery[str | None] = None) -> Any:
         user = current_user(request)
         if user is not None:
             return see_other(request, safe_next(next, home_path(user.role)))
@@ -38,8 +39,8 @@ class AuthController(Controller):
                       show_queue=True)
 
     @post("/masuk")
-    async def login(self, request: Request[Any, Any, Any], accounts: Accounts, actor: Actor,
-                    settings: Settings) -> Any:
+    async def login(self, request: Request[Any, Any, Any], accounts: AccountsDep, actor: ActorDep,
+                    settings: SettingsDep) -> Any:
         form = await request.form()
         username = str(form.get("username", "")).strip()[:64]
         password = str(form.get("password", ""))[:256]
@@ -76,8 +77,8 @@ class AuthController(Controller):
         return response
 
     @get(NOTICE_PATH, guards=[require_login])
-    async def notice_page(self, request: Request[Any, Any, Any], accounts: Accounts,
-                          user: User, next: str | None = None) -> Any:
+    async def notice_page(self, request: Request[Any, Any, Any], accounts: AccountsDep,
+                          user: UserDep, next: FromQuery[str | None] = None) -> Any:
         target = safe_next(next, home_path(user.role))
         notices = await accounts.notices(user.id)
         if not notices:
@@ -85,14 +86,14 @@ class AuthController(Controller):
         return render(request, "auth/notice.html", notices=notices, next=target)
 
     @post(NOTICE_PATH, guards=[require_login])
-    async def notice_seen(self, request: Request[Any, Any, Any], accounts: Accounts,
-                          user: User) -> Any:
+    async def notice_seen(self, request: Request[Any, Any, Any], accounts: AccountsDep,
+                          user: UserDep) -> Any:
         form = await request.form()
         await accounts.dismiss_notices(user.id)
         return see_other(request, safe_next(str(form.get("next", "")), home_path(user.role)))
 
     @get(ACCOUNT_PATH, name="akun", guards=[require_login])
-    async def account(self, request: Request[Any, Any, Any], user: User) -> Any:
+    async def account(self, request: Request[Any, Any, Any], user: UserDep) -> Any:
         """Who is logged in and which pages their role opens: the start page of roles
         without staff pages (mitra, dpo) until later features give them theirs."""
         page = render(request, "auth/account.html", role=ROLE_LABELS.get(user.role, user.role))
@@ -100,8 +101,8 @@ class AuthController(Controller):
         return page
 
     @post("/keluar", name="logout")
-    async def logout(self, request: Request[Any, Any, Any], accounts: Accounts, actor: Actor,
-                     settings: Settings) -> Response[Any]:
+    async def logout(self, request: Request[Any, Any, Any], accounts: AccountsDep, actor: ActorDep,
+                     settings: SettingsDep) -> Response[Any]:
         form = await request.form()
         # The phone's device credential, sent along by static/js/app.js to be revoked.
         device = str(form.get("device_token", "")) or None

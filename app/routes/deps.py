@@ -1,5 +1,5 @@
 """What handlers receive by name: registered once on the app (``create_app``), so a handler
-asks for ``user: User`` or ``intake: IntakeService`` instead of fetching them by hand.
+asks for ``user: UserDep`` or ``intake: IntakeServiceDep`` instead of fetching them by hand.
 
 ``user`` is the logged-in user; a handler that asks for it is answered 401 without one
 (its guard has normally said so already).
@@ -7,10 +7,10 @@ asks for ``user: User`` or ``intake: IntakeService`` instead of fetching them by
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeAlias
 
 from litestar import Request
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 
 from app.db.connection import Database
 from app.db.users import User
@@ -39,6 +39,34 @@ from app.services.statistics import StatisticsService
 from app.services.surveys import SurveyService
 from app.settings import Settings
 
+# How a handler (or a provider below) asks for one of them: ``db: DatabaseDep`` is the ``db``
+# dependency, injected by the parameter's name. Litestar 3 injects only parameters marked so.
+AccountsDep: TypeAlias = NamedDependency[Accounts]
+ActorDep: TypeAlias = NamedDependency[Actor]
+ComplaintServiceDep: TypeAlias = NamedDependency[ComplaintService]
+DatabaseDep: TypeAlias = NamedDependency[Database]
+ExportJobsDep: TypeAlias = NamedDependency[ExportJobs]
+HonorServiceDep: TypeAlias = NamedDependency[HonorService]
+IntakeServiceDep: TypeAlias = NamedDependency[IntakeService]
+InvitationServiceDep: TypeAlias = NamedDependency[InvitationService]
+KbliCatalogDep: TypeAlias = NamedDependency[KbliCatalog]
+NotifyServiceDep: TypeAlias = NamedDependency[NotifyService]
+OperatorDeskDep: TypeAlias = NamedDependency[OperatorDesk]
+OssPagesDep: TypeAlias = NamedDependency[OssPages]
+OssServiceDep: TypeAlias = NamedDependency[OssService]
+PreregistrationServiceDep: TypeAlias = NamedDependency[PreregistrationService]
+PublicFormLimitsDep: TypeAlias = NamedDependency[PublicFormLimits]
+RateLimiterDep: TypeAlias = NamedDependency[RateLimiter]
+ReferralServiceDep: TypeAlias = NamedDependency[ReferralService]
+RegionsDep: TypeAlias = NamedDependency[Regions]
+RoundsServiceDep: TypeAlias = NamedDependency[RoundsService]
+ScheduleServiceDep: TypeAlias = NamedDependency[ScheduleService]
+ServicesDep: TypeAlias = NamedDependency[Services]
+SettingsDep: TypeAlias = NamedDependency[Settings]
+StatisticsServiceDep: TypeAlias = NamedDependency[StatisticsService]
+SurveyServiceDep: TypeAlias = NamedDependency[SurveyService]
+UserDep: TypeAlias = NamedDependency[User]
+
 
 async def _services(request: Request[Any, Any, Any]) -> Services:
     return request.app.state.services
@@ -55,103 +83,103 @@ async def _actor(request: Request[Any, Any, Any]) -> Actor:
     return actor_of(request)
 
 
-async def _accounts(services: Services) -> Accounts:
+async def _accounts(services: ServicesDep) -> Accounts:
     return services.accounts
 
 
-async def _settings(services: Services) -> Settings:
+async def _settings(services: ServicesDep) -> Settings:
     return services.settings
 
 
-async def _db(services: Services) -> Database:
+async def _db(services: ServicesDep) -> Database:
     return services.db
 
 
-async def _intake(services: Services) -> IntakeService:
+async def _intake(services: ServicesDep) -> IntakeService:
     return services.intake
 
 
-async def _regions(services: Services) -> Regions:
+async def _regions(services: ServicesDep) -> Regions:
     return services.regions
 
 
-async def _kbli(services: Services) -> KbliCatalog:
+async def _kbli(services: ServicesDep) -> KbliCatalog:
     return services.kbli
 
 
-async def _status_limiter(services: Services) -> RateLimiter:
+async def _status_limiter(services: ServicesDep) -> RateLimiter:
     return services.status_limiter
 
 
-async def _code_limiter(services: Services) -> RateLimiter:
+async def _code_limiter(services: ServicesDep) -> RateLimiter:
     return services.code_limiter
 
 
-async def _subscribe_limiter(services: Services) -> RateLimiter:
+async def _subscribe_limiter(services: ServicesDep) -> RateLimiter:
     return services.subscribe_limiter
 
 
-async def _notify(services: Services) -> NotifyService:
+async def _notify(services: ServicesDep) -> NotifyService:
     return services.notify
 
 
-async def _oss(services: Services) -> OssService:
+async def _oss(services: ServicesDep) -> OssService:
     return services.oss
 
 
-async def _oss_pages(services: Services) -> OssPages:
+async def _oss_pages(services: ServicesDep) -> OssPages:
     return services.oss_pages
 
 
-async def _oss_desk(services: Services) -> OperatorDesk:
+async def _oss_desk(services: ServicesDep) -> OperatorDesk:
     return services.oss_desk
 
 
-async def _rounds(services: Services) -> RoundsService:
+async def _rounds(services: ServicesDep) -> RoundsService:
     return services.rounds
 
 
-async def _honor(services: Services) -> HonorService:
+async def _honor(services: ServicesDep) -> HonorService:
     return services.honor
 
 
-async def _invitations(services: Services) -> InvitationService:
+async def _invitations(services: ServicesDep) -> InvitationService:
     return services.invitations
 
 
-async def _surveys(services: Services) -> SurveyService:
+async def _surveys(services: ServicesDep) -> SurveyService:
     return services.surveys
 
 
-async def _complaints(services: Services) -> ComplaintService:
+async def _complaints(services: ServicesDep) -> ComplaintService:
     return services.complaints
 
 
-async def _form_limits(services: Services) -> PublicFormLimits:
+async def _form_limits(services: ServicesDep) -> PublicFormLimits:
     return services.form_limits
 
 
-async def _preregistrations(services: Services) -> PreregistrationService:
+async def _preregistrations(services: ServicesDep) -> PreregistrationService:
     return services.preregistrations
 
 
-async def _prereg_limits(services: Services) -> PublicFormLimits:
+async def _prereg_limits(services: ServicesDep) -> PublicFormLimits:
     return services.prereg_limits
 
 
-async def _statistics(services: Services) -> StatisticsService:
+async def _statistics(services: ServicesDep) -> StatisticsService:
     return services.statistics
 
 
-async def _exports(services: Services) -> ExportJobs:
+async def _exports(services: ServicesDep) -> ExportJobs:
     return services.exports
 
 
-async def _referrals(services: Services) -> ReferralService:
+async def _referrals(services: ServicesDep) -> ReferralService:
     return services.referrals
 
 
-async def _schedule(services: Services) -> ScheduleService:
+async def _schedule(services: ServicesDep) -> ScheduleService:
     return services.schedule
 
 

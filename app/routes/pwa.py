@@ -6,10 +6,11 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 
 from app.pwa import OFFICER_APP, SW_MODULES
+from app.routes.deps import ServicesDep
 from app.routes.pages import render
-from app.services.container import Services
 
 JS = "text/javascript"
 SHELL_CACHE = "no-cache"  # stored by the service worker, revalidated by the browser
@@ -19,7 +20,7 @@ class PwaController(Controller):
     include_in_schema = False
 
     @get("/sw.js")
-    async def service_worker(self, request: Request[Any, Any, Any], services: Services
+    async def service_worker(self, request: Request[Any, Any, Any], services: ServicesDep
                              ) -> Response[bytes]:
         officer = request.query_params.get("app") == OFFICER_APP
         body = services.shell.worker(services.settings.sw_dir, officer)
@@ -30,8 +31,8 @@ class PwaController(Controller):
         )
 
     @get("/sw/{name:str}")
-    async def module(self, request: Request[Any, Any, Any], name: str, services: Services
-                     ) -> Response[bytes]:
+    async def module(self, request: Request[Any, Any, Any], name: FromPath[str],
+                     services: ServicesDep) -> Response[bytes]:
         if name not in SW_MODULES:
             raise NotFoundException()
         versioned = request.query_params.get("v") == services.shell.version

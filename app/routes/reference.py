@@ -11,9 +11,11 @@ from typing import Any
 
 import brotli
 from litestar import Controller, Request, Response, get
+from litestar.params import FromQuery
 
 from app.reference.kbli import KbliCatalog
 from app.reference.regions import Regions
+from app.routes.deps import KbliCatalogDep, RegionsDep
 from app.routes.pages import is_htmx, render
 
 ONE_DAY = "public, max-age=86400"
@@ -73,24 +75,25 @@ class ReferenceController(Controller):
     include_in_schema = False
 
     @get("/kbli", name="kbli_search")
-    async def kbli(self, request: Request[Any, Any, Any], kbli: KbliCatalog, q: str = "") -> Any:
+    async def kbli(self, request: Request[Any, Any, Any], kbli: KbliCatalogDep,
+                   q: FromQuery[str] = "") -> Any:
         query = q.strip()[:80]
         results = kbli.search(query, limit=15) if query else []
         template = "ref/_kbli_results.html" if is_htmx(request) else "ref/kbli.html"
         return render(request, template, q=query, results=results)
 
     @get("/desa", name="desa_options")
-    async def desa(self, request: Request[Any, Any, Any], regions: Regions,
-                   kecamatan: str = "") -> Any:
+    async def desa(self, request: Request[Any, Any, Any], regions: RegionsDep,
+                   kecamatan: FromQuery[str] = "") -> Any:
         return render(request, "ref/_desa_options.html", desa_list=regions.desa_of(kecamatan),
                       selected="")
 
     @get("/kbli.json", opt=NO_MIDDLEWARE_COMPRESSION)
-    async def kbli_json(self, request: Request[Any, Any, Any], kbli: KbliCatalog
+    async def kbli_json(self, request: Request[Any, Any, Any], kbli: KbliCatalogDep
                         ) -> Response[bytes]:
         return _serve(request, await asyncio.to_thread(_kbli_encoded, kbli))
 
     @get("/wilayah.json", opt=NO_MIDDLEWARE_COMPRESSION)
-    async def regions_json(self, request: Request[Any, Any, Any], regions: Regions
+    async def regions_json(self, request: Request[Any, Any, Any], regions: RegionsDep
                            ) -> Response[bytes]:
         return _serve(request, await asyncio.to_thread(_regions_encoded, regions))

@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, get
+from litestar.params import FromQuery
 
 from app.domain.ikm import GRADES, MONTHS
-from app.reference.regions import Regions
 from app.routes.citizen.ikm import read_filter, scope_of, view
+from app.routes.deps import RegionsDep, SurveyServiceDep
 from app.routes.pages import render
 from app.security import actor_of, require_admin
 from app.services import audit, ikm_export
@@ -24,9 +25,9 @@ class AdminIkmController(Controller):
     include_in_schema = False
 
     @get("/", name="admin_ikm")
-    async def page(self, request: Request[Any, Any, Any], surveys: SurveyService,
-                   regions: Regions, tahun: str = "", semester: str = "",
-                   bulan: str = "") -> Any:
+    async def page(self, request: Request[Any, Any, Any], surveys: SurveyServiceDep,
+                   regions: RegionsDep, tahun: FromQuery[str] = "", semester: FromQuery[str] = "",
+                   bulan: FromQuery[str] = "") -> Any:
         chosen = read_filter(tahun[:4], semester[:1], bulan[:2])
         scope = scope_of(chosen)
         by_round = [{"name": f"Sesi #{key}", **view(r)}
@@ -40,15 +41,15 @@ class AdminIkmController(Controller):
                       months=range(1, 13), month_names=MONTHS)
 
     @get("/ekspor.csv", name="admin_ikm_csv")
-    async def export_csv(self, request: Request[Any, Any, Any], surveys: SurveyService,
-                         tahun: str = "", semester: str = "", bulan: str = ""
-                         ) -> Response[bytes]:
+    async def export_csv(self, request: Request[Any, Any, Any], surveys: SurveyServiceDep,
+                         tahun: FromQuery[str] = "", semester: FromQuery[str] = "",
+                         bulan: FromQuery[str] = "") -> Response[bytes]:
         return await _export(request, surveys, "csv", tahun, semester, bulan)
 
     @get("/ekspor.xlsx", name="admin_ikm_xlsx")
-    async def export_xlsx(self, request: Request[Any, Any, Any], surveys: SurveyService,
-                          tahun: str = "", semester: str = "", bulan: str = ""
-                          ) -> Response[bytes]:
+    async def export_xlsx(self, request: Request[Any, Any, Any], surveys: SurveyServiceDep,
+                          tahun: FromQuery[str] = "", semester: FromQuery[str] = "",
+                          bulan: FromQuery[str] = "") -> Response[bytes]:
         return await _export(request, surveys, "xlsx", tahun, semester, bulan)
 
 

@@ -7,9 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath, FromQuery
 
 from app.clock import wib_today
 from app.domain.rounds import MONTHS, RoundStatus
+from app.routes.deps import ActorDep, HonorServiceDep, RoundsServiceDep
 from app.routes.pages import render, see_other
 from app.security import Actor, require_admin
 from app.services.honorarium import HonorService, to_csv, to_xlsx
@@ -57,8 +59,8 @@ class AdminJadwalController(Controller):
     include_in_schema = False
 
     @get("", name="admin_jadwal")
-    async def jadwal(self, request: Request[Any, Any, Any], rounds: RoundsService,
-                     bulan: str = "") -> Any:
+    async def jadwal(self, request: Request[Any, Any, Any], rounds: RoundsServiceDep,
+                     bulan: FromQuery[str] = "") -> Any:
         year, month = _month(bulan[:7])
         views = await rounds.month(year, month)
         by_day: dict[str, list[Any]] = {}
@@ -78,8 +80,8 @@ class AdminJadwalController(Controller):
                       **await rounds.choices())
 
     @get("/baru", name="admin_jadwal_baru")
-    async def baru_page(self, request: Request[Any, Any, Any], rounds: RoundsService,
-                        dari: int | None = None) -> Any:
+    async def baru_page(self, request: Request[Any, Any, Any], rounds: RoundsServiceDep,
+                        dari: FromQuery[int | None] = None) -> Any:
         values: dict[str, Any] = {"start": "19.00", "end": "22.00", "agency_ids": []}
         if dari is not None:  # duplicate: the same round, a date to choose
             stored = await rounds.stored_values(dari)
@@ -89,8 +91,8 @@ class AdminJadwalController(Controller):
         return await self._form(request, rounds, values, {})
 
     @post("/baru")
-    async def baru(self, request: Request[Any, Any, Any], rounds: RoundsService,
-                   actor: Actor) -> Any:
+    async def baru(self, request: Request[Any, Any, Any], rounds: RoundsServiceDep,
+                   actor: ActorDep) -> Any:
         raw = round_form(await request.form())
         result = await rounds.create(raw, actor)
         if isinstance(result, dict):
@@ -98,8 +100,8 @@ class AdminJadwalController(Controller):
         return see_other(request, f"/admin/jadwal/{result}?selesai=dibuat")
 
     @get("/{round_id:int}", name="admin_jadwal_sesi")
-    async def sesi(self, request: Request[Any, Any, Any], round_id: int, rounds: RoundsService,
-                   selesai: str = "") -> Any:
+    async def sesi(self, request: Request[Any, Any, Any], round_id: FromPath[int],
+                   rounds: RoundsServiceDep, selesai: FromQuery[str] = "") -> Any:
         return await self._sesi(request, rounds, round_id, done=DONE.get(selesai))
 
     async def _sesi(self, request: Request[Any, Any, Any], rounds: RoundsService,
@@ -113,16 +115,16 @@ class AdminJadwalController(Controller):
                       **detail, **context)
 
     @get("/{round_id:int}/ubah", name="admin_jadwal_ubah")
-    async def ubah_page(self, request: Request[Any, Any, Any], round_id: int,
-                        rounds: RoundsService) -> Any:
+    async def ubah_page(self, request: Request[Any, Any, Any], round_id: FromPath[int],
+                        rounds: RoundsServiceDep) -> Any:
         stored = await rounds.stored_values(round_id)
         if stored is None:
             return _missing(request)
         return await self._form(request, rounds, stored, {}, round_id=round_id)
 
     @post("/{round_id:int}/ubah")
-    async def ubah(self, request: Request[Any, Any, Any], round_id: int, rounds: RoundsService,
-                   actor: Actor) -> Any:
+    async def ubah(self, request: Request[Any, Any, Any], round_id: FromPath[int],
+                   rounds: RoundsServiceDep, actor: ActorDep) -> Any:
         raw = round_form(await request.form())
         errors = await rounds.update(round_id, raw, actor)
         if errors:
@@ -139,24 +141,24 @@ class AdminJadwalController(Controller):
         return see_other(request, f"/admin/jadwal/{round_id}?selesai={done}")
 
     @post("/{round_id:int}/terbitkan")
-    async def terbitkan(self, request: Request[Any, Any, Any], round_id: int,
-                        rounds: RoundsService, actor: Actor) -> Any:
+    async def terbitkan(self, request: Request[Any, Any, Any], round_id: FromPath[int],
+                        rounds: RoundsServiceDep, actor: ActorDep) -> Any:
         return await self._move(request, rounds, round_id, RoundStatus.PUBLISHED, actor,
                                 "terbit")
 
     @post("/{round_id:int}/batalkan")
-    async def batalkan(self, request: Request[Any, Any, Any], round_id: int,
-                       rounds: RoundsService, actor: Actor) -> Any:
+    async def batalkan(self, request: Request[Any, Any, Any], round_id: FromPath[int],
+                       rounds: RoundsServiceDep, actor: ActorDep) -> Any:
         return await self._move(request, rounds, round_id, RoundStatus.CANCELLED, actor, "batal")
 
     @post("/{round_id:int}/selesai")
-    async def selesai(self, request: Request[Any, Any, Any], round_id: int,
-                      rounds: RoundsService, actor: Actor) -> Any:
+    async def selesai(self, request: Request[Any, Any, Any], round_id: FromPath[int],
+                      rounds: RoundsServiceDep, actor: ActorDep) -> Any:
         return await self._move(request, rounds, round_id, RoundStatus.DONE, actor, "selesai")
 
     @post("/{round_id:int}/undi")
-    async def undi(self, request: Request[Any, Any, Any], round_id: int, rounds: RoundsService,
-                   actor: Actor) -> Any:
+    async def undi(self, request: Request[Any, Any, Any], round_id: FromPath[int],
+                   rounds: RoundsServiceDep, actor: ActorDep) -> Any:
         form = await request.form()
         errors = await rounds.draw(round_id, form.get("n"), actor)
         if errors:
@@ -165,8 +167,8 @@ class AdminJadwalController(Controller):
         return see_other(request, f"/admin/jadwal/{round_id}?selesai=undi")
 
     @get("/{round_id:int}/undian", name="admin_jadwal_undian")
-    async def undian(self, request: Request[Any, Any, Any], round_id: int,
-                     rounds: RoundsService) -> Any:
+    async def undian(self, request: Request[Any, Any, Any], round_id: FromPath[int],
+                     rounds: RoundsServiceDep) -> Any:
         """"Tampilkan ulang": the last draw computed again from its seed."""
         replay = await rounds.replay_draw(round_id)
         view = await rounds.get(round_id)
@@ -175,8 +177,8 @@ class AdminJadwalController(Controller):
         return render(request, "admin/jadwal_undian.html", replay=replay, round=view)
 
     @post("/{round_id:int}/ganti")
-    async def ganti(self, request: Request[Any, Any, Any], round_id: int, rounds: RoundsService,
-                    actor: Actor) -> Any:
+    async def ganti(self, request: Request[Any, Any, Any], round_id: FromPath[int],
+                    rounds: RoundsServiceDep, actor: ActorDep) -> Any:
         form = await request.form()
         errors = await rounds.swap(round_id, form, actor)
         if errors:
@@ -194,12 +196,12 @@ class AdminJadwalController(Controller):
                       officers=await rounds.officers(), leave=await rounds.leave(), **context)
 
     @get("/petugas", name="admin_jadwal_petugas")
-    async def petugas(self, request: Request[Any, Any, Any], rounds: RoundsService) -> Any:
+    async def petugas(self, request: Request[Any, Any, Any], rounds: RoundsServiceDep) -> Any:
         return await self._petugas(request, rounds)
 
     @post("/petugas/cuti")
-    async def cuti(self, request: Request[Any, Any, Any], rounds: RoundsService,
-                   actor: Actor) -> Any:
+    async def cuti(self, request: Request[Any, Any, Any], rounds: RoundsServiceDep,
+                   actor: ActorDep) -> Any:
         form = await request.form()
         errors = await rounds.add_leave(form, actor)
         if errors:
@@ -209,14 +211,14 @@ class AdminJadwalController(Controller):
         return see_other(request, "/admin/jadwal/petugas")
 
     @post("/petugas/cuti/{leave_id:int}/hapus")
-    async def hapus_cuti(self, request: Request[Any, Any, Any], leave_id: int,
-                         rounds: RoundsService, actor: Actor) -> Any:
+    async def hapus_cuti(self, request: Request[Any, Any, Any], leave_id: FromPath[int],
+                         rounds: RoundsServiceDep, actor: ActorDep) -> Any:
         await rounds.delete_leave(leave_id, actor)
         return see_other(request, "/admin/jadwal/petugas")
 
     @post("/petugas/{user_id:int}/seksi")
-    async def seksi(self, request: Request[Any, Any, Any], user_id: int, rounds: RoundsService,
-                    actor: Actor) -> Any:
+    async def seksi(self, request: Request[Any, Any, Any], user_id: FromPath[int],
+                    rounds: RoundsServiceDep, actor: ActorDep) -> Any:
         form = await request.form()
         errors = await rounds.set_section(user_id, form.get("section"), actor)
         if errors:
@@ -233,12 +235,12 @@ class AdminJadwalController(Controller):
                       agencies=await rounds.agencies(), **context)
 
     @get("/mobil", name="admin_jadwal_mobil")
-    async def mobil(self, request: Request[Any, Any, Any], rounds: RoundsService) -> Any:
+    async def mobil(self, request: Request[Any, Any, Any], rounds: RoundsServiceDep) -> Any:
         return await self._mobil(request, rounds)
 
     @post("/mobil")
-    async def tambah_mobil(self, request: Request[Any, Any, Any], rounds: RoundsService,
-                           actor: Actor) -> Any:
+    async def tambah_mobil(self, request: Request[Any, Any, Any], rounds: RoundsServiceDep,
+                           actor: ActorDep) -> Any:
         form = await request.form()
         errors = await rounds.add_car(form, actor)
         if errors:
@@ -247,20 +249,20 @@ class AdminJadwalController(Controller):
         return see_other(request, "/admin/jadwal/mobil")
 
     @post("/mobil/{car_id:int}/nonaktifkan")
-    async def nonaktifkan_mobil(self, request: Request[Any, Any, Any], car_id: int,
-                                rounds: RoundsService, actor: Actor) -> Any:
+    async def nonaktifkan_mobil(self, request: Request[Any, Any, Any], car_id: FromPath[int],
+                                rounds: RoundsServiceDep, actor: ActorDep) -> Any:
         await rounds.set_car_active(car_id, False, actor)
         return see_other(request, "/admin/jadwal/mobil")
 
     @post("/mobil/{car_id:int}/aktifkan")
-    async def aktifkan_mobil(self, request: Request[Any, Any, Any], car_id: int,
-                             rounds: RoundsService, actor: Actor) -> Any:
+    async def aktifkan_mobil(self, request: Request[Any, Any, Any], car_id: FromPath[int],
+                             rounds: RoundsServiceDep, actor: ActorDep) -> Any:
         await rounds.set_car_active(car_id, True, actor)
         return see_other(request, "/admin/jadwal/mobil")
 
     @post("/instansi/{agency_id:int}")
-    async def instansi(self, request: Request[Any, Any, Any], agency_id: int,
-                       rounds: RoundsService, actor: Actor) -> Any:
+    async def instansi(self, request: Request[Any, Any, Any], agency_id: FromPath[int],
+                       rounds: RoundsServiceDep, actor: ActorDep) -> Any:
         errors = await rounds.rename_agency(agency_id, await request.form(), actor)
         if errors:
             return await self._mobil(request, rounds, 422, errors=errors)
@@ -273,8 +275,9 @@ class AdminJadwalController(Controller):
         return year, bulan if bulan and 1 <= bulan <= 12 else None
 
     @get("/honor", name="admin_jadwal_honor")
-    async def honor_page(self, request: Request[Any, Any, Any], honor: HonorService,
-                         tahun: int | None = None, bulan: int | None = None) -> Any:
+    async def honor_page(self, request: Request[Any, Any, Any], honor: HonorServiceDep,
+                         tahun: FromQuery[int | None] = None,
+                         bulan: FromQuery[int | None] = None) -> Any:
         year, month = self._period(tahun, bulan)
         return await self._honor(request, honor, year, month)
 
@@ -291,8 +294,8 @@ class AdminJadwalController(Controller):
                       months=MONTHS, query=query, **context)
 
     @post("/honor/anggaran")
-    async def anggaran(self, request: Request[Any, Any, Any], honor: HonorService,
-                       actor: Actor) -> Any:
+    async def anggaran(self, request: Request[Any, Any, Any], honor: HonorServiceDep,
+                       actor: ActorDep) -> Any:
         form = await request.form()
         year, _ = self._period(int(str(form.get("year", "0"))[:4] or 0)
                                if str(form.get("year", "")).isdigit() else None, None)
@@ -304,8 +307,8 @@ class AdminJadwalController(Controller):
         return see_other(request, f"/admin/jadwal/honor?tahun={year}")
 
     @get("/honor.csv", name="admin_jadwal_honor_csv")
-    async def honor_csv(self, honor: HonorService, tahun: int | None = None,
-                        bulan: int | None = None) -> Response[bytes]:
+    async def honor_csv(self, honor: HonorServiceDep, tahun: FromQuery[int | None] = None,
+                        bulan: FromQuery[int | None] = None) -> Response[bytes]:
         year, month = self._period(tahun, bulan)
         report = await honor.report(year, month)
         name = f"honor-{year}" + (f"-{month:02d}" if month else "")
@@ -313,8 +316,8 @@ class AdminJadwalController(Controller):
                         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
 
     @get("/honor.xlsx", name="admin_jadwal_honor_xlsx")
-    async def honor_xlsx(self, honor: HonorService, tahun: int | None = None,
-                         bulan: int | None = None) -> Response[bytes]:
+    async def honor_xlsx(self, honor: HonorServiceDep, tahun: FromQuery[int | None] = None,
+                         bulan: FromQuery[int | None] = None) -> Response[bytes]:
         year, month = self._period(tahun, bulan)
         report = await honor.report(year, month)
         name = f"honor-{year}" + (f"-{month:02d}" if month else "")

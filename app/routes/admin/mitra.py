@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery
 
+from app.routes.deps import ActorDep, ReferralServiceDep
 from app.routes.pages import render, see_other
-from app.security import Actor, require_admin
+from app.security import require_admin
 from app.services.referrals import ReferralService
 
 FORM_LIMITS = {"name": 200, "brings": 4000, "reference_label": 100, "needs_nik": 1,
@@ -29,13 +31,13 @@ class AdminMitraController(Controller):
                       values=values or {}, errors=errors or {}, saved=saved)
 
     @get("", name="admin_mitra")
-    async def mitra(self, request: Request[Any, Any, Any], referrals: ReferralService,
-                    disimpan: str = "") -> Any:
+    async def mitra(self, request: Request[Any, Any, Any], referrals: ReferralServiceDep,
+                    disimpan: FromQuery[str] = "") -> Any:
         return await self._page(request, referrals, saved=disimpan == "1")
 
     @post("/layanan/{service_id:int}")
-    async def layanan(self, request: Request[Any, Any, Any], service_id: int,
-                      referrals: ReferralService, actor: Actor) -> Any:
+    async def layanan(self, request: Request[Any, Any, Any], service_id: FromPath[int],
+                      referrals: ReferralServiceDep, actor: ActorDep) -> Any:
         form = await request.form()
         values = {name: str(form.get(name, ""))[:limit] for name, limit in FORM_LIMITS.items()}
         errors = await referrals.update_service(actor, service_id, values)

@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.params import FromPath
 
-from app.db.users import User
 from app.domain.errors import FieldError
 from app.domain.tracking import normalize_tracking_code
-from app.oss.desk import OperatorDesk
 from app.oss.pages import OssPages
+from app.routes.deps import OperatorDeskDep, OssPagesDep, UserDep
 from app.routes.pages import render, see_other
 from app.security import require_admin
 
@@ -29,12 +29,12 @@ class AdminOssController(Controller):
         return render(request, "admin/oss.html", status_code, o=overview, notice=notice)
 
     @get("/", name="admin_oss")
-    async def oss(self, request: Request[Any, Any, Any], oss_pages: OssPages) -> Any:
+    async def oss(self, request: Request[Any, Any, Any], oss_pages: OssPagesDep) -> Any:
         return await self._page(request, oss_pages)
 
     @post("/kiriman/{push_id:int}/cocokkan")
-    async def resolve_push(self, request: Request[Any, Any, Any], push_id: int,
-                           oss_pages: OssPages, oss_desk: OperatorDesk, user: User) -> Any:
+    async def resolve_push(self, request: Request[Any, Any, Any], push_id: FromPath[int],
+                           oss_pages: OssPagesDep, oss_desk: OperatorDeskDep, user: UserDep) -> Any:
         form = await request.form()
         try:
             code = normalize_tracking_code(str(form.get("tracking_code", ""))[:20])

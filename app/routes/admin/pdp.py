@@ -7,13 +7,15 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath, FromQuery
 
 from app.clock import WIB, utc_now, wib_today
 from app.db.connection import Database
 from app.domain.access import DPO
 from app.domain.subject_requests import CHANNELS, KINDS, STATUSES, validate_new, validate_status
+from app.routes.deps import ActorDep, DatabaseDep
 from app.routes.pages import render, see_other
-from app.security import Actor, require_roles
+from app.security import require_roles
 from app.services.privacy import PrivacyDesk, overdue
 
 # Shown after a change (the key is in the redirect, never the text).
@@ -76,11 +78,12 @@ class PdpController(Controller):
                                   errors={"redacted": MSG_REDACTED})
 
     @get("", name="admin_pdp")
-    async def index(self, request: Request[Any, Any, Any], db: Database) -> Any:
+    async def index(self, request: Request[Any, Any, Any], db: DatabaseDep) -> Any:
         return await self._list(request, db)
 
     @post("")
-    async def create(self, request: Request[Any, Any, Any], db: Database, actor: Actor) -> Any:
+    async def create(self, request: Request[Any, Any, Any], db: DatabaseDep,
+                     actor: ActorDep) -> Any:
         values = _form(await request.form(), "kind", "nik", "requester_name", "channel",
                        "received_at", "note")
         result = validate_new(values, utc_now(), wib_today())
@@ -90,13 +93,13 @@ class PdpController(Controller):
         return see_other(request, f"/admin/pdp/{request_id}?selesai=dicatat")
 
     @get("/{request_id:int}", name="admin_pdp_request")
-    async def detail(self, request: Request[Any, Any, Any], db: Database, request_id: int,
-                     selesai: str | None = None) -> Any:
+    async def detail(self, request: Request[Any, Any, Any], db: DatabaseDep,
+                     request_id: FromPath[int], selesai: FromQuery[str | None] = None) -> Any:
         return await self._detail(request, db, request_id, done=DONE.get(selesai or ""))
 
     @post("/{request_id:int}/status")
-    async def set_status(self, request: Request[Any, Any, Any], db: Database, actor: Actor,
-                         request_id: int) -> Any:
+    async def set_status(self, request: Request[Any, Any, Any], db: DatabaseDep, actor: ActorDep,
+                         request_id: FromPath[int]) -> Any:
         values = _form(await request.form(), "status", "reason")
         if (refused := await self._redacted(request, db, request_id)) is not None:
             return refused
@@ -110,8 +113,8 @@ class PdpController(Controller):
         return see_other(request, f"/admin/pdp/{request_id}?selesai=status")
 
     @post("/{request_id:int}/akses")
-    async def access(self, request: Request[Any, Any, Any], db: Database, actor: Actor,
-                     request_id: int) -> Any:
+    async def access(self, request: Request[Any, Any, Any], db: DatabaseDep, actor: ActorDep,
+                     request_id: FromPath[int]) -> Any:
         if (refused := await self._redacted(request, db, request_id)) is not None:
             return refused
         content = await PrivacyDesk(db).access_bundle(actor, request_id, utc_now())
@@ -124,8 +127,8 @@ class PdpController(Controller):
                      "Cache-Control": "no-store"})
 
     @post("/{request_id:int}/hapus")
-    async def erase(self, request: Request[Any, Any, Any], db: Database, actor: Actor,
-                    request_id: int) -> Any:
+    async def erase(self, request: Request[Any, Any, Any], db: DatabaseDep, actor: ActorDep,
+                    request_id: FromPath[int]) -> Any:
         if (refused := await self._redacted(request, db, request_id)) is not None:
             return refused
         row = await PrivacyDesk(db).request(request_id)

@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery
 
 from app.clock import WIB, iso, now_iso
 from app.db import referrals as referral_store
@@ -14,6 +15,7 @@ from app.db.audit import AuditFilter
 from app.db.connection import Database
 from app.domain.passwords import MAX_LENGTH as PASSWORD_MAX
 from app.domain.users import ROLE_LABELS
+from app.routes.deps import AccountsDep, ActorDep, DatabaseDep, SettingsDep
 from app.routes.pages import render, see_other
 from app.security import Actor, require_admin
 from app.services import audit
@@ -77,13 +79,13 @@ class AdminUsersController(Controller):
                       devices=await accounts.devices(user_id), now=now_iso(), **context)
 
     @get("", name="admin_users")
-    async def users(self, request: Request[Any, Any, Any], accounts: Accounts,
-                    db: Database) -> Any:
+    async def users(self, request: Request[Any, Any, Any], accounts: AccountsDep,
+                    db: DatabaseDep) -> Any:
         return await self._list(request, accounts, db)
 
     @post("")
-    async def create(self, request: Request[Any, Any, Any], accounts: Accounts, db: Database,
-                     actor: Actor) -> Any:
+    async def create(self, request: Request[Any, Any, Any], accounts: AccountsDep, db: DatabaseDep,
+                     actor: ActorDep) -> Any:
         form = await request.form()
         values = {"username": _field(form, "username", 64).strip().lower(),
                   "full_name": _field(form, "full_name", 200).strip(),
@@ -97,8 +99,9 @@ class AdminUsersController(Controller):
         return see_other(request, f"/admin/pengguna/{result}?selesai=dibuat")
 
     @get("/{user_id:int}", name="admin_user")
-    async def user(self, request: Request[Any, Any, Any], user_id: int, accounts: Accounts,
-                   db: Database, selesai: str | None = None) -> Any:
+    async def user(self, request: Request[Any, Any, Any], user_id: FromPath[int],
+                   accounts: AccountsDep, db: DatabaseDep,
+                   selesai: FromQuery[str | None] = None) -> Any:
         return await self._detail(request, accounts, db, user_id, done=DONE.get(selesai or ""))
 
     async def _after(self, request: Request[Any, Any, Any], accounts: Accounts, db: Database,
@@ -109,9 +112,9 @@ class AdminUsersController(Controller):
         return see_other(request, f"/admin/pengguna/{user_id}?selesai={done}")
 
     @post("/{user_id:int}/peran")
-    async def set_role(self, request: Request[Any, Any, Any], user_id: int,
-                       accounts: Accounts, db: Database, actor: Actor,
-                       settings: Settings) -> Any:
+    async def set_role(self, request: Request[Any, Any, Any], user_id: FromPath[int],
+                       accounts: AccountsDep, db: DatabaseDep, actor: ActorDep,
+                       settings: SettingsDep) -> Any:
         form = await request.form()
         problems = await accounts.set_role(
             actor, user_id, _field(form, "role", 20), _own_token(request, settings),
@@ -123,9 +126,9 @@ class AdminUsersController(Controller):
         return see_other(request, f"/admin/pengguna/{user_id}?selesai=peran")
 
     @post("/{user_id:int}/kata-sandi")
-    async def reset_password(self, request: Request[Any, Any, Any], user_id: int,
-                             accounts: Accounts, db: Database, actor: Actor,
-                             settings: Settings) -> Any:
+    async def reset_password(self, request: Request[Any, Any, Any], user_id: FromPath[int],
+                             accounts: AccountsDep, db: DatabaseDep, actor: ActorDep,
+                             settings: SettingsDep) -> Any:
         form = await request.form()
         password = _field(form, "password", PASSWORD_MAX + 1)
         if password != _field(form, "password_again", PASSWORD_MAX + 1):
@@ -136,13 +139,13 @@ class AdminUsersController(Controller):
         return await self._after(request, accounts, db, user_id, problem, "sandi", "password")
 
     @post("/{user_id:int}/nonaktifkan")
-    async def disable(self, request: Request[Any, Any, Any], user_id: int,
-                      accounts: Accounts, db: Database, actor: Actor) -> Any:
+    async def disable(self, request: Request[Any, Any, Any], user_id: FromPath[int],
+                      accounts: AccountsDep, db: DatabaseDep, actor: ActorDep) -> Any:
         return await self._set_active(request, accounts, db, actor, user_id, False)
 
     @post("/{user_id:int}/aktifkan")
-    async def enable(self, request: Request[Any, Any, Any], user_id: int,
-                     accounts: Accounts, db: Database, actor: Actor) -> Any:
+    async def enable(self, request: Request[Any, Any, Any], user_id: FromPath[int],
+                     accounts: AccountsDep, db: DatabaseDep, actor: ActorDep) -> Any:
         return await self._set_active(request, accounts, db, actor, user_id, True)
 
     async def _set_active(self, request: Request[Any, Any, Any], accounts: Accounts,
@@ -152,16 +155,17 @@ class AdminUsersController(Controller):
                                  "aktif" if active else "nonaktif", "active")
 
     @post("/{user_id:int}/cabut-sesi")
-    async def revoke_sessions(self, request: Request[Any, Any, Any], user_id: int,
-                              accounts: Accounts, db: Database, actor: Actor,
-                              settings: Settings) -> Any:
+    async def revoke_sessions(self, request: Request[Any, Any, Any], user_id: FromPath[int],
+                              accounts: AccountsDep, db: DatabaseDep, actor: ActorDep,
+                              settings: SettingsDep) -> Any:
         problem = await accounts.revoke_sessions(
             actor, user_id, _own_token(request, settings))
         return await self._after(request, accounts, db, user_id, problem, "sesi", "sessions")
 
     @post("/{user_id:int}/perangkat/{device_id:int}/cabut")
-    async def revoke_device(self, request: Request[Any, Any, Any], user_id: int,
-                            device_id: int, accounts: Accounts, actor: Actor) -> Any:
+    async def revoke_device(self, request: Request[Any, Any, Any], user_id: FromPath[int],
+                            device_id: FromPath[int], accounts: AccountsDep,
+                            actor: ActorDep) -> Any:
         await accounts.revoke_device(actor, user_id, device_id)
         return see_other(request, f"/admin/pengguna/{user_id}?selesai=perangkat#perangkat")
 
@@ -183,10 +187,10 @@ class AdminAuditController(Controller):
     include_in_schema = False
 
     @get("", name="admin_audit")
-    async def audit_log(
-        self, request: Request[Any, Any, Any], aksi: str = "", pengguna: str = "",
-        dari: str = "", sampai: str = "", halaman: int = 1, *, db: Database, accounts: Accounts,
-    ) -> Any:
+    async def audit_log(self, request: Request[Any, Any, Any], aksi: FromQuery[str] = "",
+                        pengguna: FromQuery[str] = "", dari: FromQuery[str] = "",
+                        sampai: FromQuery[str] = "", halaman: FromQuery[int] = 1, *,
+                        db: DatabaseDep, accounts: AccountsDep) -> Any:
         aksi, pengguna, dari, sampai = aksi[:40], pengguna.strip()[:64], dari[:10], sampai[:10]
         errors: dict[str, str] = {}
         since = until = None

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.params import FromQuery
 
-from app.db.users import User
 from app.notify import whatsapp
 from app.notify.service import NotifyService
+from app.routes.deps import NotifyServiceDep, UserDep
 from app.routes.pages import render, see_other
 from app.security import require_admin
 
@@ -28,14 +29,14 @@ class PesanWhatsappController(Controller):
                       placeholders=whatsapp.PLACEHOLDERS)
 
     @get("/", name="pesan_whatsapp")
-    async def edit(self, request: Request[Any, Any, Any], notify: NotifyService,
-                   tersimpan: str = "") -> Any:
+    async def edit(self, request: Request[Any, Any, Any], notify: NotifyServiceDep,
+                   tersimpan: FromQuery[str] = "") -> Any:
         text = await notify.whatsapp_template()
         return await self._page(request, notify, text, None, saved=tersimpan == "1")
 
     @post("/")
-    async def save(self, request: Request[Any, Any, Any], notify: NotifyService,
-                   user: User) -> Any:
+    async def save(self, request: Request[Any, Any, Any], notify: NotifyServiceDep,
+                   user: UserDep) -> Any:
         form = await request.form()
         text = str(form.get("template", ""))[: whatsapp.MAX_LENGTH * 2]
         error = whatsapp.validate_template(text)

@@ -7,12 +7,13 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 
-from app.db.users import User
 from app.domain.complaints import CATEGORY_LABELS, STATUSES, read_lapor_number, read_reply
 from app.domain.errors import FieldError
 from app.domain.tracking import format_tracking_code
 from app.notify import whatsapp
+from app.routes.deps import ComplaintServiceDep, UserDep
 from app.routes.pages import render, see_other
 from app.security import actor_of, require_admin
 from app.services import audit
@@ -30,7 +31,7 @@ class AdminSaranController(Controller):
     include_in_schema = False
 
     @get("/", name="admin_saran")
-    async def inbox(self, request: Request[Any, Any, Any], complaints: ComplaintService) -> Any:
+    async def inbox(self, request: Request[Any, Any, Any], complaints: ComplaintServiceDep) -> Any:
         rows = [(row, clock_of(row)) for row in await complaints.inbox()]
         return render(request, "admin/saran.html", rows=rows, statuses=STATUSES,
                       categories=CATEGORY_LABELS)
@@ -49,13 +50,13 @@ class AdminSaranController(Controller):
                       values=values or {})
 
     @get("/{code:str}", name="admin_saran_detail")
-    async def detail(self, request: Request[Any, Any, Any], code: str,
-                     complaints: ComplaintService) -> Any:
+    async def detail(self, request: Request[Any, Any, Any], code: FromPath[str],
+                     complaints: ComplaintServiceDep) -> Any:
         return await self._detail(request, complaints, code[:10])
 
     @post("/{code:str}/tugaskan")
-    async def assign(self, request: Request[Any, Any, Any], code: str,
-                     complaints: ComplaintService) -> Any:
+    async def assign(self, request: Request[Any, Any, Any], code: FromPath[str],
+                     complaints: ComplaintServiceDep) -> Any:
         form = await request.form()
         raw = str(form.get("user_id", ""))[:12]
         staff = {int(r["id"]) for r in await complaints.staff()}
@@ -66,8 +67,8 @@ class AdminSaranController(Controller):
         return see_other(request, f"/admin/saran/{code[:10]}")
 
     @post("/{code:str}/jawab")
-    async def reply(self, request: Request[Any, Any, Any], code: str,
-                    complaints: ComplaintService, user: User) -> Any:
+    async def reply(self, request: Request[Any, Any, Any], code: FromPath[str],
+                    complaints: ComplaintServiceDep, user: UserDep) -> Any:
         form = await request.form()
         raw = str(form.get("reply", ""))[:4000]
         try:
@@ -81,16 +82,16 @@ class AdminSaranController(Controller):
         return see_other(request, f"/admin/saran/{code[:10]}")
 
     @post("/{code:str}/tutup")
-    async def close(self, request: Request[Any, Any, Any], code: str,
-                    complaints: ComplaintService) -> Any:
+    async def close(self, request: Request[Any, Any, Any], code: FromPath[str],
+                    complaints: ComplaintServiceDep) -> Any:
         if await complaints.close(code[:10]):
             await audit.log(complaints.db, actor_of(request), audit.COMPLAINT_CLOSE,
                             "complaint", code[:10])
         return see_other(request, f"/admin/saran/{code[:10]}")
 
     @post("/{code:str}/lapor")
-    async def lapor(self, request: Request[Any, Any, Any], code: str,
-                    complaints: ComplaintService) -> Any:
+    async def lapor(self, request: Request[Any, Any, Any], code: FromPath[str],
+                    complaints: ComplaintServiceDep) -> Any:
         form = await request.form()
         raw = str(form.get("lapor_number", ""))[:100]
         try:

@@ -6,22 +6,28 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath
 from litestar.response import File, Stream
 
 from app.clock import now_iso, wib_today
-from app.db.connection import Database
-from app.db.users import User
 from app.domain.coverage import parse_potential, parse_potential_csv
 from app.domain.referrals import STATUS_LABELS as REFERRAL_LABELS
 from app.domain.statistics import StatFilter, duration_label
 from app.http_errors import user_error
 from app.reference.regions import Regions
+from app.routes.deps import (
+    ActorDep,
+    DatabaseDep,
+    ExportJobsDep,
+    ReferralServiceDep,
+    RegionsDep,
+    StatisticsServiceDep,
+    UserDep,
+)
 from app.routes.pages import is_htmx, render, see_other
-from app.security import Actor, require_admin
+from app.security import require_admin
 from app.services import audit
 from app.services import statistics as stats
-from app.services.exports import ExportJobs
-from app.services.referrals import ReferralService
 from app.services.statistics import StatisticsService
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -41,8 +47,8 @@ class StatistikController(Controller):
     include_in_schema = False
 
     @get("/", name="admin_statistik")
-    async def statistik(self, request: Request[Any, Any, Any], statistics: StatisticsService,
-                        regions: Regions) -> Any:
+    async def statistik(self, request: Request[Any, Any, Any], statistics: StatisticsServiceDep,
+                        regions: RegionsDep) -> Any:
         f = _filter(request, regions)
         d = await statistics.dashboard(f)
         return render(request, "admin/statistik.html", f=f, d=d, charts=stats.admin_charts(d),
@@ -61,12 +67,13 @@ class StatistikController(Controller):
 
     @get("/cakupan")
     async def cakupan(self, request: Request[Any, Any, Any],
-                      statistics: StatisticsService) -> Any:
+                      statistics: StatisticsServiceDep) -> Any:
         return await self._coverage(request, statistics)
 
     @post("/cakupan")
-    async def save_cakupan(self, request: Request[Any, Any, Any], statistics: StatisticsService,
-                           regions: Regions, db: Database, actor: Actor, user: User) -> Any:
+    async def save_cakupan(self, request: Request[Any, Any, Any], statistics: StatisticsServiceDep,
+                           regions: RegionsDep, db: DatabaseDep, actor: ActorDep,
+                           user: UserDep) -> Any:
         form = await request.form()
         values: dict[str, int | None] = {}
         errors = []
@@ -86,8 +93,8 @@ class StatistikController(Controller):
 
     @post("/cakupan/impor")
     async def import_cakupan(self, request: Request[Any, Any, Any],
-                             statistics: StatisticsService, regions: Regions, db: Database,
-                             actor: Actor, user: User) -> Any:
+                             statistics: StatisticsServiceDep, regions: RegionsDep, db: DatabaseDep,
+                             actor: ActorDep, user: UserDep) -> Any:
         form = await request.form()
         upload = form.get("berkas")
         if upload is None or isinstance(upload, str):
@@ -107,17 +114,17 @@ class StatistikController(Controller):
 
     # -- exports ----------------------------------------------------------------------------
     @get("/ekspor")
-    async def ekspor(self, request: Request[Any, Any, Any], statistics: StatisticsService,
-                     regions: Regions, exports: ExportJobs, user: User) -> Any:
+    async def ekspor(self, request: Request[Any, Any, Any], statistics: StatisticsServiceDep,
+                     regions: RegionsDep, exports: ExportJobsDep, user: UserDep) -> Any:
         f = _filter(request, regions)
         return render(request, "admin/ekspor.html", f=f, kecamatan=regions.kecamatan(),
                       rounds=await statistics.rounds_in_period(f), total=await statistics.count(f),
                       job=exports.running_for(user.id))
 
     @post("/ekspor", status_code=200)
-    async def start_export(self, request: Request[Any, Any, Any], statistics: StatisticsService,
-                           regions: Regions, exports: ExportJobs, db: Database, actor: Actor,
-                           user: User, referrals: ReferralService) -> Any:
+    async def start_export(self, request: Request[Any, Any, Any], statistics: StatisticsServiceDep,
+                           regions: RegionsDep, exports: ExportJobsDep, db: DatabaseDep,
+                           actor: ActorDep, user: UserDep, referrals: ReferralServiceDep) -> Any:
         form = await request.form()
         f = _filter(request, regions, form)
         jenis = form.get("jenis")
@@ -150,9 +157,9 @@ class StatistikController(Controller):
         return see_other(request, f"/admin/statistik/ekspor/{job.id}")
 
     @get("/ekspor/{job_id:str}")
-    async def ekspor_progres(self, request: Request[Any, Any, Any], job_id: str,
-                             exports: ExportJobs, statistics: StatisticsService,
-                             regions: Regions, user: User) -> Any:
+    async def ekspor_progres(self, request: Request[Any, Any, Any], job_id: FromPath[str],
+                             exports: ExportJobsDep, statistics: StatisticsServiceDep,
+                             regions: RegionsDep, user: UserDep) -> Any:
         job = exports.get(job_id, user.id)
         if job is None:
             raise user_error(404, "not_found", "Ekspor ini tidak ditemukan atau sudah kedaluwarsa.")
@@ -164,7 +171,7 @@ class StatistikController(Controller):
                       total=await statistics.count(f), job=job)
 
     @get("/ekspor/{job_id:str}/unduh")
-    async def unduh(self, job_id: str, exports: ExportJobs, user: User) -> File:
+    async def unduh(self, job_id: FromPath[str], exports: ExportJobsDep, user: UserDep) -> File:
         job = exports.get(job_id, user.id)
         if job is None or job.state != "done":
             raise user_error(404, "not_found", "Berkas ekspor tidak tersedia.")

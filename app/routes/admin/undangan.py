@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.params import FromPath, FromQuery
 
 from app.domain.invitations import STATUS_LABELS, show_code
 from app.domain.phone import mask_phone
+from app.routes.deps import ActorDep, InvitationServiceDep
 from app.routes.pages import render, see_other
-from app.security import Actor, require_admin
+from app.security import require_admin
 from app.services.invitations import InvitationService
 
 DONE = {"usul": "Usulan tanggal sudah disimpan.", "tolak": "Penolakan sudah disimpan."}
@@ -22,8 +24,8 @@ class AdminUndanganController(Controller):
     include_in_schema = False
 
     @get("", name="admin_undangan")
-    async def undangan(self, request: Request[Any, Any, Any], invitations: InvitationService,
-                       status: str = "") -> Any:
+    async def undangan(self, request: Request[Any, Any, Any], invitations: InvitationServiceDep,
+                       status: FromQuery[str] = "") -> Any:
         chosen = status if status in STATUS_LABELS else None
         rows = await invitations.inbox(chosen)
         return render(request, "admin/undangan.html", rows=rows, labels=STATUS_LABELS,
@@ -44,13 +46,13 @@ class AdminUndanganController(Controller):
                       regions=invitations.regions, **context)
 
     @get("/{invitation_id:int}", name="admin_undangan_satu")
-    async def satu(self, request: Request[Any, Any, Any], invitation_id: int,
-                   invitations: InvitationService, selesai: str = "") -> Any:
+    async def satu(self, request: Request[Any, Any, Any], invitation_id: FromPath[int],
+                   invitations: InvitationServiceDep, selesai: FromQuery[str] = "") -> Any:
         return await self._one(request, invitations, invitation_id, done=DONE.get(selesai))
 
     @post("/{invitation_id:int}/terima")
-    async def terima(self, request: Request[Any, Any, Any], invitation_id: int,
-                     invitations: InvitationService, actor: Actor) -> Any:
+    async def terima(self, request: Request[Any, Any, Any], invitation_id: FromPath[int],
+                     invitations: InvitationServiceDep, actor: ActorDep) -> Any:
         result = await invitations.accept(invitation_id, actor)
         if isinstance(result, dict):
             return await self._one(request, invitations, invitation_id, 422, errors=result)
@@ -58,8 +60,8 @@ class AdminUndanganController(Controller):
         return see_other(request, f"/admin/jadwal/{result}/ubah")
 
     @post("/{invitation_id:int}/usulkan")
-    async def usulkan(self, request: Request[Any, Any, Any], invitation_id: int,
-                      invitations: InvitationService, actor: Actor) -> Any:
+    async def usulkan(self, request: Request[Any, Any, Any], invitation_id: FromPath[int],
+                      invitations: InvitationServiceDep, actor: ActorDep) -> Any:
         form = await request.form()
         errors = await invitations.propose(invitation_id, form.get("proposed_day"),
                                            form.get("message"), actor)
@@ -70,8 +72,8 @@ class AdminUndanganController(Controller):
         return see_other(request, f"/admin/undangan/{invitation_id}?selesai=usul")
 
     @post("/{invitation_id:int}/tolak")
-    async def tolak(self, request: Request[Any, Any, Any], invitation_id: int,
-                    invitations: InvitationService, actor: Actor) -> Any:
+    async def tolak(self, request: Request[Any, Any, Any], invitation_id: FromPath[int],
+                    invitations: InvitationServiceDep, actor: ActorDep) -> Any:
         form = await request.form()
         errors = await invitations.decline(invitation_id, form.get("reason"), actor)
         if errors:

@@ -10,12 +10,11 @@ from typing import Any
 
 from litestar import Controller, Request, Response, post
 
-from app.db.users import User
 from app.http_errors import user_error
+from app.routes.deps import IntakeServiceDep, SettingsDep, UserDep
 from app.routes.json_body import json_body
 from app.security import intake_json_api
-from app.services.intake import IntakeResult, IntakeService
-from app.settings import Settings
+from app.services.intake import IntakeResult
 
 JSON = "application/json"
 
@@ -31,16 +30,16 @@ class ApplicationsApi(Controller):
     tags = ["applications"]  # noqa: RUF012
 
     @post("/", status_code=201, summary="Take one application, exactly once")
-    async def create(self, request: Request[Any, Any, Any], intake: IntakeService,
-                     user: User) -> Response[bytes]:
+    async def create(self, request: Request[Any, Any, Any], intake: IntakeServiceDep,
+                     user: UserDep) -> Response[bytes]:
         body = await json_body(request)
         key = request.headers.get("idempotency-key")
         result = await intake.submit(user.id, user.username, key, body)
         return _result_response(result)
 
     @post("/batch", status_code=200, summary="Take many queued applications in one request")
-    async def batch(self, request: Request[Any, Any, Any], intake: IntakeService,
-                    settings: Settings, user: User) -> Response[bytes]:
+    async def batch(self, request: Request[Any, Any, Any], intake: IntakeServiceDep,
+                    settings: SettingsDep, user: UserDep) -> Response[bytes]:
         body = await json_body(request)
         items = body.get("items") if isinstance(body, dict) else None
         if not isinstance(items, list):

@@ -9,7 +9,7 @@ from litestar import Controller, Request, Response, post
 
 from app.domain.json_input import BadJson, parse_json
 from app.oss.pia import MSG_BAD_BODY, receive_answer
-from app.oss.service import OssService
+from app.routes.deps import OssServiceDep
 
 JSON = "application/json"
 
@@ -22,7 +22,7 @@ class PiaController(Controller):
     include_in_schema = False
 
     @post("/receiveNIB", status_code=200)
-    async def receive_nib(self, request: Request[Any, Any, Any], oss: OssService
+    async def receive_nib(self, request: Request[Any, Any, Any], oss: OssServiceDep
                           ) -> Response[bytes]:
         raw = await request.body()
         try:

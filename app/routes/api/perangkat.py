@@ -12,10 +12,9 @@ from typing import Any
 
 from litestar import Controller, Request, Response, post
 
-from app.db.users import User
 from app.http_errors import user_error
-from app.security import Actor, officer_json_api
-from app.services.accounts import Accounts
+from app.routes.deps import AccountsDep, ActorDep, UserDep
+from app.security import officer_json_api
 
 
 class PerangkatApi(Controller):
@@ -24,8 +23,8 @@ class PerangkatApi(Controller):
     include_in_schema = False
 
     @post("/", status_code=201)
-    async def issue(self, request: Request[Any, Any, Any], accounts: Accounts, actor: Actor,
-                    user: User) -> Response[bytes]:
+    async def issue(self, request: Request[Any, Any, Any], accounts: AccountsDep, actor: ActorDep,
+                    user: UserDep) -> Response[bytes]:
         try:
             data = json.loads(await request.body() or b"{}")
         except (UnicodeDecodeError, ValueError):

@@ -7,11 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, get
+from litestar.params import FromQuery
 
-from app.db.users import User
 from app.http_errors import user_error
+from app.routes.deps import PreregistrationServiceDep, UserDep
 from app.security import officer_json_api
-from app.services.preregistrations import PreregistrationService
 
 MSG_ROUND = "Anda tidak bertugas di sesi ini, atau sesinya sudah selesai."
 
@@ -22,8 +22,8 @@ class PraregistrasiApi(Controller):
     include_in_schema = False
 
     @get("/")
-    async def download(self, preregistrations: PreregistrationService, user: User,
-                       round: str = "") -> dict[str, Any]:
+    async def download(self, preregistrations: PreregistrationServiceDep, user: UserDep,
+                       round: FromQuery[str] = "") -> dict[str, Any]:
         round_id = None
         if round:
             if not (round.isascii() and round.isdigit() and len(round) <= 9):

@@ -10,11 +10,11 @@ from typing import Any
 from litestar import Controller, Request, get, post
 from litestar.datastructures import CacheControlHeader
 
-from app.db.users import User
 from app.domain.json_input import MSG_NOT_JSON
 from app.domain.throttle import client_key
 from app.http_errors import user_error
 from app.notify.service import MSG_BAD_SUBSCRIPTION, NotifyService
+from app.routes.deps import NotifyServiceDep, RateLimiterDep, UserDep
 from app.routes.json_body import json_body
 from app.security import client_address, require_officer, same_origin_json
 from app.services.ratelimit import RateLimiter
@@ -95,20 +95,20 @@ class NotifyApi(Controller):
 
     @get("/kunci", cache_control=NO_STORE)
     async def public_key(self, request: Request[Any, Any, Any],
-                         notify: NotifyService) -> dict[str, str]:
+                         notify: NotifyServiceDep) -> dict[str, str]:
         return {"publicKey": notify.public_key}
 
     # -- citizen: one application, proven by the token from a successful /cek lookup ---------
     @post("/warga", status_code=201, cache_control=NO_STORE)
-    async def citizen_subscribe(self, request: Request[Any, Any, Any], notify: NotifyService,
-                                subscribe_limiter: RateLimiter) -> dict[str, bool]:
+    async def citizen_subscribe(self, request: Request[Any, Any, Any], notify: NotifyServiceDep,
+                                subscribe_limiter: RateLimiterDep) -> dict[str, bool]:
         client = _limit(request, subscribe_limiter)
         data = await _body(request)
         return await _subscribe(notify, data, client, application_id=_citizen_app(notify, data))
 
     @post("/warga/berhenti", status_code=200, cache_control=NO_STORE)
     async def citizen_unsubscribe(self, request: Request[Any, Any, Any],
-                                  notify: NotifyService) -> dict[str, bool]:
+                                  notify: NotifyServiceDep) -> dict[str, bool]:
         data = await _body(request)
         app_id = _citizen_app(notify, data)
         await notify.unsubscribe(_endpoint(data), application_id=app_id)
@@ -116,7 +116,7 @@ class NotifyApi(Controller):
 
     @post("/warga/status", status_code=200, cache_control=NO_STORE)
     async def citizen_state(self, request: Request[Any, Any, Any],
-                            notify: NotifyService) -> dict[str, bool]:
+                            notify: NotifyServiceDep) -> dict[str, bool]:
         data = await _body(request)
         app_id = _citizen_app(notify, data)
         on = await notify.is_subscribed(_endpoint(data), application_id=app_id)
@@ -124,21 +124,22 @@ class NotifyApi(Controller):
 
     # -- officer: their own captures --------------------------------------------------------
     @post("/petugas", status_code=201, guards=[require_officer], cache_control=NO_STORE)
-    async def officer_subscribe(self, request: Request[Any, Any, Any], notify: NotifyService,
-                                subscribe_limiter: RateLimiter, user: User) -> dict[str, bool]:
+    async def officer_subscribe(self, request: Request[Any, Any, Any], notify: NotifyServiceDep,
+                                subscribe_limiter: RateLimiterDep,
+                                user: UserDep) -> dict[str, bool]:
         client = _limit(request, subscribe_limiter)
         return await _subscribe(notify, await _body(request), client, user_id=user.id)
 
     @post("/petugas/berhenti", status_code=200, guards=[require_officer],
           cache_control=NO_STORE)
-    async def officer_unsubscribe(self, request: Request[Any, Any, Any], notify: NotifyService,
-                                  user: User) -> dict[str, bool]:
+    async def officer_unsubscribe(self, request: Request[Any, Any, Any], notify: NotifyServiceDep,
+                                  user: UserDep) -> dict[str, bool]:
         data = await _body(request)
         await notify.unsubscribe(_endpoint(data), user_id=user.id)
         return {"subscribed": False}
 
     @post("/petugas/status", status_code=200, guards=[require_officer], cache_control=NO_STORE)
-    async def officer_state(self, request: Request[Any, Any, Any], notify: NotifyService,
-                            user: User) -> dict[str, bool]:
+    async def officer_state(self, request: Request[Any, Any, Any], notify: NotifyServiceDep,
+                            user: UserDep) -> dict[str, bool]:
         data = await _body(request)
         return {"subscribed": await notify.is_subscribed(_endpoint(data), user_id=user.id)}

@@ -9,13 +9,11 @@ from typing import Any
 from litestar import Controller, Request, post
 
 from app.db import reminders as store
-from app.db.connection import Database
 from app.http_errors import user_error
-from app.notify.service import NotifyService
 from app.reference.regions import Regions
 from app.routes.api.push import NO_STORE, REFUSALS, _body, _endpoint, _limit, _subscription
+from app.routes.deps import DatabaseDep, NotifyServiceDep, RateLimiterDep, RegionsDep
 from app.security import same_origin_json
-from app.services.ratelimit import RateLimiter
 
 MSG_KECAMATAN = "Pilih kecamatan dari daftar jadwal."
 
@@ -37,8 +35,8 @@ class KecamatanPushApi(Controller):
     include_in_schema = False
 
     @post("", status_code=201, cache_control=NO_STORE)
-    async def follow(self, request: Request[Any, Any, Any], notify: NotifyService,
-                     regions: Regions, subscribe_limiter: RateLimiter) -> dict[str, bool]:
+    async def follow(self, request: Request[Any, Any, Any], notify: NotifyServiceDep,
+                     regions: RegionsDep, subscribe_limiter: RateLimiterDep) -> dict[str, bool]:
         client = _limit(request, subscribe_limiter)
         data = await _body(request)
         code = _kecamatan(regions, data, required=True)
@@ -48,8 +46,8 @@ class KecamatanPushApi(Controller):
         return {"subscribed": True}
 
     @post("/berhenti", status_code=200, cache_control=NO_STORE)
-    async def unfollow(self, request: Request[Any, Any, Any], notify: NotifyService,
-                       regions: Regions, db: Database) -> dict[str, bool]:
+    async def unfollow(self, request: Request[Any, Any, Any], notify: NotifyServiceDep,
+                       regions: RegionsDep, db: DatabaseDep) -> dict[str, bool]:
         """One kecamatan, or every kecamatan this phone follows when none is named."""
         data = await _body(request)
         endpoint = _endpoint(data)
@@ -60,7 +58,7 @@ class KecamatanPushApi(Controller):
         return {"subscribed": False}
 
     @post("/status", status_code=200, cache_control=NO_STORE)
-    async def state(self, request: Request[Any, Any, Any], regions: Regions, db: Database
+    async def state(self, request: Request[Any, Any, Any], regions: RegionsDep, db: DatabaseDep
                     ) -> dict[str, Any]:
         data = await _body(request)
         endpoint = _endpoint(data)

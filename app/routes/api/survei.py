@@ -8,15 +8,12 @@ from typing import Any
 from litestar import Controller, Request, Response, post
 
 from app.db import service_refs
-from app.db.connection import Database
-from app.db.users import User
 from app.domain.ikm import read_answers
 from app.domain.public_forms import client_id as read_client_id
 from app.http_errors import user_error
-from app.reference.regions import Regions
+from app.routes.deps import DatabaseDep, RegionsDep, SurveyServiceDep, UserDep
 from app.routes.json_body import json_body
 from app.security import officer_json_api
-from app.services.surveys import SurveyService
 
 MSG_KEY = "Kirim header Idempotency-Key (8–64 huruf, angka, atau tanda hubung)."
 MSG_KECAMATAN = "Kecamatan tidak dikenal. Pilih dari daftar."
@@ -30,8 +27,9 @@ class SurveiApi(Controller):
     include_in_schema = False
 
     @post("/", status_code=201)
-    async def answer(self, request: Request[Any, Any, Any], surveys: SurveyService,
-                     db: Database, regions: Regions, user: User) -> Response[dict[str, Any]]:
+    async def answer(self, request: Request[Any, Any, Any], surveys: SurveyServiceDep,
+                     db: DatabaseDep, regions: RegionsDep,
+                     user: UserDep) -> Response[dict[str, Any]]:
         key = read_client_id(request.headers.get("idempotency-key"))
         if key is None:
             raise user_error(400, "idempotency_key", MSG_KEY)

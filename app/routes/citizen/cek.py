@@ -9,23 +9,28 @@ import math
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.params import FromQuery
 from litestar.response import Redirect
 
 from app.db import applications as store
-from app.db.connection import Database
 from app.domain.errors import FieldError
 from app.domain.masking import mask_name
 from app.domain.phone import phone_last4
 from app.domain.theme import THEMES
 from app.domain.throttle import client_key
 from app.domain.tracking import normalize_tracking_code
-from app.notify.service import NotifyService
-from app.oss.pages import OssPages
+from app.routes.deps import (
+    DatabaseDep,
+    NotifyServiceDep,
+    OssPagesDep,
+    RateLimiterDep,
+    ReferralServiceDep,
+    SurveyServiceDep,
+)
 from app.routes.pages import THEME_COOKIE, render, safe_next
 from app.security import client_address
-from app.services.ratelimit import RateLimiter
-from app.services.referrals import ReferralService, citizen_view
-from app.services.surveys import OPEN_STATUSES, SurveyService
+from app.services.referrals import citizen_view
+from app.services.surveys import OPEN_STATUSES
 
 MSG_NOT_FOUND = (
     "Data tidak ditemukan. Periksa kode pelacakan dan 4 angka terakhir nomor WhatsApp "
@@ -50,14 +55,14 @@ class CitizenController(Controller):
         return render(request, "citizen/home.html")
 
     @get("/cek", name="status_lookup")
-    async def lookup_page(self, request: Request[Any, Any, Any], kode: str = "") -> Any:
+    async def lookup_page(self, request: Request[Any, Any, Any], kode: FromQuery[str] = "") -> Any:
         return render(request, "citizen/cek.html", kode=kode[:20], error=None)
 
     @post("/cek")
-    async def lookup(self, request: Request[Any, Any, Any], db: Database,
-                     notify: NotifyService, status_limiter: RateLimiter,
-                     code_limiter: RateLimiter, oss_pages: OssPages,
-                     surveys: SurveyService, referrals: ReferralService) -> Any:
+    async def lookup(self, request: Request[Any, Any, Any], db: DatabaseDep,
+                     notify: NotifyServiceDep, status_limiter: RateLimiterDep,
+                     code_limiter: RateLimiterDep, oss_pages: OssPagesDep,
+                     surveys: SurveyServiceDep, referrals: ReferralServiceDep) -> Any:
         form = await request.form()
         raw_code = str(form.get("kode", ""))[:20]
         digits = "".join(ch for ch in str(form.get("digits", "")) if ch.isdigit())[:4]

@@ -13,6 +13,7 @@ from typing import Any
 
 import segno
 from litestar import Controller, Request, get, post
+from litestar.params import FromQuery
 
 from app.clock import wib_time, wib_today
 from app.domain.application import ApplicationInput, read_form
@@ -39,12 +40,18 @@ from app.notify.whatsapp import wa_link
 from app.reference.kbli import KbliCatalog
 from app.reference.regions import Regions
 from app.routes.application_fields import field_choices
+from app.routes.deps import (
+    KbliCatalogDep,
+    PreregistrationServiceDep,
+    PublicFormLimitsDep,
+    RateLimiterDep,
+    RegionsDep,
+    SettingsDep,
+)
 from app.routes.origin import public_base_url
 from app.routes.pages import render
 from app.security import client_address
 from app.services.preregistrations import Outcome, PreregistrationService
-from app.services.public_forms import PublicFormLimits
-from app.services.ratelimit import RateLimiter
 from app.settings import Settings
 
 MSG_CLIENT_LIMIT = ("Terlalu banyak pendaftaran dari perangkat atau jaringan ini hari ini. "
@@ -93,16 +100,17 @@ class DaftarMandiriController(Controller):
             consent_label=CONSENT_LABEL, consent_version=CONSENT_VERSION)
 
     @get("/", name="daftar_mandiri")
-    async def page(self, request: Request[Any, Any, Any], preregistrations: PreregistrationService,
-                   regions: Regions, kbli: KbliCatalog) -> Any:
+    async def page(self, request: Request[Any, Any, Any],
+                   preregistrations: PreregistrationServiceDep, regions: RegionsDep,
+                   kbli: KbliCatalogDep) -> Any:
         return await self._form(request, preregistrations, regions, kbli, {}, {},
                                 str(uuid.uuid4()))
 
     @post("/")
     async def send(self, request: Request[Any, Any, Any],
-                   preregistrations: PreregistrationService, regions: Regions,
-                   kbli: KbliCatalog, prereg_limits: PublicFormLimits,
-                   settings: Settings) -> Any:
+                   preregistrations: PreregistrationServiceDep, regions: RegionsDep,
+                   kbli: KbliCatalogDep, prereg_limits: PublicFormLimitsDep,
+                   settings: SettingsDep) -> Any:
         form = await request.form()
         if is_bot(form):
             return render(request, "citizen/daftar_mandiri_hasil.html", p=None,
@@ -154,13 +162,13 @@ class DaftarMandiriController(Controller):
 
     # -- the status page ---------------------------------------------------------------------
     @get("/cek", name="daftar_mandiri_cek")
-    async def cek_page(self, request: Request[Any, Any, Any], kode: str = "") -> Any:
+    async def cek_page(self, request: Request[Any, Any, Any], kode: FromQuery[str] = "") -> Any:
         return render(request, "citizen/daftar_mandiri_cek.html", kode=kode[:24], error=None)
 
     @post("/cek")
     async def cek(self, request: Request[Any, Any, Any],
-                  preregistrations: PreregistrationService, status_limiter: RateLimiter,
-                  code_limiter: RateLimiter) -> Any:
+                  preregistrations: PreregistrationServiceDep, status_limiter: RateLimiterDep,
+                  code_limiter: RateLimiterDep) -> Any:
         form = await request.form()
         raw_code = str(form.get("kode", ""))[:24]
         digits = "".join(ch for ch in str(form.get("digits", "")) if ch.isdigit())[:4]

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from litestar import Controller, Request, get
+from litestar.params import FromQuery
 
 from app.clock import wib_today
 from app.db.surveys import Scope
 from app.domain.ikm import ELEMENTS, GRADES, MONTHS, IkmResult, Period, period, to_decimal
-from app.reference.regions import Regions
+from app.routes.deps import RegionsDep, SurveyServiceDep
 from app.routes.pages import render
-from app.services.surveys import SurveyService
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +72,9 @@ class IkmController(Controller):
     include_in_schema = False
 
     @get("/", name="ikm")
-    async def ikm(self, request: Request[Any, Any, Any], surveys: SurveyService,
-                  regions: Regions, tahun: str = "", semester: str = "",
-                  bulan: str = "") -> Any:
+    async def ikm(self, request: Request[Any, Any, Any], surveys: SurveyServiceDep,
+                  regions: RegionsDep, tahun: FromQuery[str] = "", semester: FromQuery[str] = "",
+                  bulan: FromQuery[str] = "") -> Any:
         chosen = read_filter(tahun[:4], semester[:1], bulan[:2])
         scope = scope_of(chosen)
         result = await surveys.result(scope)

@@ -11,6 +11,7 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
 
 from app.clock import iso, utc_now
 from app.domain.schedule import (
@@ -20,10 +21,9 @@ from app.domain.schedule import (
     share_text,
     whatsapp_share_link,
 )
-from app.notify.service import NotifyService
-from app.reference.regions import Regions
+from app.routes.deps import NotifyServiceDep, RegionsDep, ScheduleServiceDep
 from app.routes.pages import render
-from app.services.schedule import Feed, ScheduleService
+from app.services.schedule import Feed
 
 ICS = "text/calendar"  # Litestar adds "; charset=utf-8"
 JSON = "application/json"
@@ -93,8 +93,9 @@ class JadwalController(Controller):
     include_in_schema = False
 
     @get("/jadwal", name="jadwal")
-    async def jadwal(self, request: Request[Any, Any, Any], schedule: ScheduleService,
-                     regions: Regions, notify: NotifyService, kecamatan: str = "") -> Any:
+    async def jadwal(self, request: Request[Any, Any, Any], schedule: ScheduleServiceDep,
+                     regions: RegionsDep, notify: NotifyServiceDep,
+                     kecamatan: FromQuery[str] = "") -> Any:
         code = kecamatan if regions.kecamatan_name(kecamatan) else None
         now = utc_now()
         coming, past, served = await schedule.listing(code, now)
@@ -106,26 +107,26 @@ class JadwalController(Controller):
         )
 
     @get("/jadwal.ics", exclude_from_csrf=True, skip_compression=True)
-    async def feed_ics(self, request: Request[Any, Any, Any], schedule: ScheduleService
+    async def feed_ics(self, request: Request[Any, Any, Any], schedule: ScheduleServiceDep
                        ) -> Response[bytes]:
         return feed_response(request, await schedule.feed("ics"), ICS)
 
     @get("/jadwal.json", exclude_from_csrf=True, skip_compression=True)
-    async def feed_json(self, request: Request[Any, Any, Any], schedule: ScheduleService
+    async def feed_json(self, request: Request[Any, Any, Any], schedule: ScheduleServiceDep
                         ) -> Response[bytes]:
         return feed_response(request, await schedule.feed("json"), JSON)
 
     @get("/jadwal/kecamatan/{name:str}", exclude_from_csrf=True, skip_compression=True)
-    async def kecamatan_ics(self, request: Request[Any, Any, Any], schedule: ScheduleService,
-                            regions: Regions, name: str) -> Response[bytes]:
+    async def kecamatan_ics(self, request: Request[Any, Any, Any], schedule: ScheduleServiceDep,
+                            regions: RegionsDep, name: FromPath[str]) -> Response[bytes]:
         code = name.removesuffix(".ics")
         if not name.endswith(".ics") or regions.kecamatan_name(code) is None:
             raise NotFoundException()
         return feed_response(request, await schedule.feed("ics", code), ICS)
 
     @get("/jadwal/{name:str}")
-    async def sesi(self, request: Request[Any, Any, Any], schedule: ScheduleService,
-                   notify: NotifyService, name: str) -> Any:
+    async def sesi(self, request: Request[Any, Any, Any], schedule: ScheduleServiceDep,
+                   notify: NotifyServiceDep, name: FromPath[str]) -> Any:
         """A round's page (/jadwal/12) or its calendar file (/jadwal/12.ics)."""
         ics = name.endswith(".ics")
         item = await schedule.one(_round_id(name, ".ics" if ics else ""))
@@ -144,8 +145,8 @@ class JadwalController(Controller):
         )
 
     @get("/jadwal/{name:str}/kartu.svg", exclude_from_csrf=True)
-    async def kartu(self, request: Request[Any, Any, Any], schedule: ScheduleService,
-                    name: str) -> Response[str]:
+    async def kartu(self, request: Request[Any, Any, Any], schedule: ScheduleServiceDep,
+                    name: FromPath[str]) -> Response[str]:
         item = await schedule.one(_round_id(name))
         if item is None:
             raise NotFoundException()

@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.params import FromQuery
 
 from app.clock import wib_today
 from app.db import service_refs
@@ -21,11 +22,9 @@ from app.domain.public_forms import client_id as read_client_id
 from app.domain.public_forms import is_bot
 from app.domain.throttle import client_key
 from app.domain.tracking import normalize_tracking_code
+from app.routes.deps import ComplaintServiceDep, DatabaseDep, PublicFormLimitsDep, RateLimiterDep
 from app.routes.pages import render
 from app.security import client_address
-from app.services.complaints import ComplaintService
-from app.services.public_forms import PublicFormLimits
-from app.services.ratelimit import RateLimiter
 
 FIELDS = ("client_id", "category", "round_id", "text", "name", "phone")
 CAPS = {"text": MAX_TEXT + 200, "name": MAX_NAME + 20}  # cut before validation
@@ -57,12 +56,12 @@ class SaranController(Controller):
                       notice=notice, max_text=MAX_TEXT)
 
     @get("/", name="saran")
-    async def page(self, request: Request[Any, Any, Any], db: Database) -> Any:
+    async def page(self, request: Request[Any, Any, Any], db: DatabaseDep) -> Any:
         return await self._form(request, db, {"client_id": str(uuid.uuid4())}, {})
 
     @post("/")
-    async def send(self, request: Request[Any, Any, Any], db: Database,
-                   complaints: ComplaintService, form_limits: PublicFormLimits) -> Any:
+    async def send(self, request: Request[Any, Any, Any], db: DatabaseDep,
+                   complaints: ComplaintServiceDep, form_limits: PublicFormLimitsDep) -> Any:
         form = await request.form()
         if is_bot(form):
             return render(request, "citizen/saran_terkirim.html", code=None, message=MSG_THANKS)
@@ -84,12 +83,12 @@ class SaranController(Controller):
                       message=MSG_THANKS, with_phone=new.phone is not None)
 
     @get("/cek", name="saran_cek")
-    async def cek_page(self, request: Request[Any, Any, Any], kode: str = "") -> Any:
+    async def cek_page(self, request: Request[Any, Any, Any], kode: FromQuery[str] = "") -> Any:
         return render(request, "citizen/saran_cek.html", kode=kode[:20], error=None)
 
     @post("/cek")
-    async def cek(self, request: Request[Any, Any, Any], complaints: ComplaintService,
-                  status_limiter: RateLimiter, code_limiter: RateLimiter) -> Any:
+    async def cek(self, request: Request[Any, Any, Any], complaints: ComplaintServiceDep,
+                  status_limiter: RateLimiterDep, code_limiter: RateLimiterDep) -> Any:
         form = await request.form()
         raw_code = str(form.get("kode", ""))[:20]
         digits = "".join(ch for ch in str(form.get("digits", "")) if ch.isdigit())[:4]

@@ -9,10 +9,9 @@ from litestar import Controller, Request, get
 
 from app.clock import wib_today
 from app.domain.statistics import StatFilter
-from app.reference.regions import Regions
+from app.routes.deps import RegionsDep, StatisticsServiceDep
 from app.routes.pages import render
 from app.services import statistics as stats
-from app.services.statistics import StatisticsService
 
 
 class PublicStatistikController(Controller):
@@ -20,8 +19,8 @@ class PublicStatistikController(Controller):
     include_in_schema = False
 
     @get("/", name="statistik")
-    async def statistik(self, request: Request[Any, Any, Any], statistics: StatisticsService,
-                        regions: Regions) -> Any:
+    async def statistik(self, request: Request[Any, Any, Any], statistics: StatisticsServiceDep,
+                        regions: RegionsDep) -> Any:
         q = request.query_params
         f = StatFilter.parse({"dari": str(q.get("dari", "")), "sampai": str(q.get("sampai", "")),
                               "kecamatan": str(q.get("kecamatan", ""))}, wib_today(),

@@ -8,14 +8,15 @@ import uuid
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.params import FromPath
 
 from app.domain.ikm import ELEMENTS, PROFILE, read_answers
 from app.domain.public_forms import client_id as read_client_id
 from app.domain.public_forms import is_bot
+from app.routes.deps import PublicFormLimitsDep, SurveyServiceDep
 from app.routes.pages import render, see_other
 from app.security import client_address
-from app.services.public_forms import PublicFormLimits
-from app.services.surveys import OPEN_STATUSES, SurveyService
+from app.services.surveys import OPEN_STATUSES
 
 MAX_VALUE = 100  # any one value of the form is cut to this before it is read
 
@@ -47,8 +48,8 @@ class SurveiController(Controller):
     include_in_schema = False
 
     @get("/{token:str}", name="survei")
-    async def page(self, request: Request[Any, Any, Any], token: str,
-                   surveys: SurveyService) -> Any:
+    async def page(self, request: Request[Any, Any, Any], token: FromPath[str],
+                   surveys: SurveyServiceDep) -> Any:
         app = await surveys.application_for(token)
         if app is None:
             return _note(request, 404, *NOT_FOUND)
@@ -60,8 +61,8 @@ class SurveiController(Controller):
                           {"client_id": str(uuid.uuid4())}, {})
 
     @post("/{token:str}")
-    async def answer(self, request: Request[Any, Any, Any], token: str,
-                     surveys: SurveyService, form_limits: PublicFormLimits) -> Any:
+    async def answer(self, request: Request[Any, Any, Any], token: FromPath[str],
+                     surveys: SurveyServiceDep, form_limits: PublicFormLimitsDep) -> Any:
         form = await request.form()
         if is_bot(form):
             return _note(request, 200, *THANKS)

@@ -10,6 +10,7 @@ from litestar import Controller, Request, get
 from app.db import service_refs
 from app.db.connection import Database
 from app.domain.syarat import PARTNER_SERVICES, STEPS, thresholds
+from app.routes.deps import DatabaseDep, SettingsDep
 from app.routes.pages import render
 from app.settings import Settings
 
@@ -24,13 +25,13 @@ class SyaratController(Controller):
                 "page_url": f"{settings.base_url}/syarat", **thresholds()}
 
     @get("/", name="syarat")
-    async def syarat(self, request: Request[Any, Any, Any], db: Database,
-                     settings: Settings) -> Any:
+    async def syarat(self, request: Request[Any, Any, Any], db: DatabaseDep,
+                     settings: SettingsDep) -> Any:
         return render(request, "citizen/syarat.html", **await self._context(db, settings))
 
     @get("/poster", name="syarat_poster")
-    async def poster(self, request: Request[Any, Any, Any], db: Database,
-                     settings: Settings) -> Any:
+    async def poster(self, request: Request[Any, Any, Any], db: DatabaseDep,
+                     settings: SettingsDep) -> Any:
         context = await self._context(db, settings)
         qr = segno.make(context["page_url"], error="m")
         return render(request, "citizen/syarat_poster.html",

@@ -12,6 +12,7 @@ from litestar import Controller, Request, get, post
 
 from app.domain.invitations import MAX_DATES, MAX_FORM_BYTES, STATUS_LABELS, show_code
 from app.domain.tracking import new_tracking_code
+from app.routes.deps import InvitationServiceDep
 from app.routes.pages import render
 from app.security import client_address
 from app.services.invitations import InvitationService
@@ -43,12 +44,12 @@ class UndangController(Controller):
 
     @get("", name="undang")
     async def undang_page(self, request: Request[Any, Any, Any],
-                          invitations: InvitationService) -> Any:
+                          invitations: InvitationServiceDep) -> Any:
         return self._form(request, invitations, {"when": "malam"}, {})
 
     @post("")
     async def undang(self, request: Request[Any, Any, Any],
-                     invitations: InvitationService) -> Any:
+                     invitations: InvitationServiceDep) -> Any:
         length = request.headers.get("content-length", "")
         if length.isdigit() and int(length) > MAX_FORM_BYTES:
             return self._form(request, invitations, {}, {}, 413, notice=MSG_TOO_BIG)
@@ -77,7 +78,7 @@ class UndangController(Controller):
         return render(request, "citizen/undang_cek.html", error=None, kode="")
 
     @post("/cek")
-    async def cek(self, request: Request[Any, Any, Any], invitations: InvitationService) -> Any:
+    async def cek(self, request: Request[Any, Any, Any], invitations: InvitationServiceDep) -> Any:
         form = await request.form()
         raw_code = str(form.get("kode", ""))[:20]
         digits = "".join(ch for ch in str(form.get("digits", "")) if ch.isdigit())[:4]

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
 
 from app.clock import wib_today
 from app.db import applications as app_store
@@ -22,7 +23,14 @@ from app.domain.access import ADMIN, MITRA, can_see_referral
 from app.domain.referrals import STATUS_LABELS, TRADEMARK_SERVICE, brings_list
 from app.http_errors import user_error
 from app.reference.kbli import KbliCatalog
-from app.reference.regions import Regions
+from app.routes.deps import (
+    ActorDep,
+    DatabaseDep,
+    KbliCatalogDep,
+    ReferralServiceDep,
+    RegionsDep,
+    UserDep,
+)
 from app.routes.pages import render, see_other
 from app.routes.petugas.permohonan import audit_nik_view
 from app.security import Actor, require_roles
@@ -69,9 +77,10 @@ class MitraController(Controller):
     include_in_schema = False
 
     @get("/", name="mitra")
-    async def home(self, request: Request[Any, Any, Any], referrals: ReferralService,
-                   regions: Regions, kbli: KbliCatalog, user: User, status: str = "",
-                   sesi: str = "", halaman: str = "1", instansi: str = "") -> Any:
+    async def home(self, request: Request[Any, Any, Any], referrals: ReferralServiceDep,
+                   regions: RegionsDep, kbli: KbliCatalogDep, user: UserDep,
+                   status: FromQuery[str] = "", sesi: FromQuery[str] = "",
+                   halaman: FromQuery[str] = "1", instansi: FromQuery[str] = "") -> Any:
         agency_id, agencies = await _agency_of(user, referrals, instansi)
         status = status if status in STATUS_LABELS else ""
         round_id = _int(sesi)
@@ -102,16 +111,16 @@ class MitraController(Controller):
                       letter=row["service_code"] == TRADEMARK_SERVICE)
 
     @get("/rujukan/{referral_id:int}", name="mitra_rujukan")
-    async def rujukan(self, request: Request[Any, Any, Any], referral_id: int, db: Database,
-                      referrals: ReferralService, kbli: KbliCatalog, user: User, actor: Actor,
-                      selesai: str = "") -> Any:
+    async def rujukan(self, request: Request[Any, Any, Any], referral_id: FromPath[int],
+                      db: DatabaseDep, referrals: ReferralServiceDep, kbli: KbliCatalogDep,
+                      user: UserDep, actor: ActorDep, selesai: FromQuery[str] = "") -> Any:
         row = await _visible(referrals, user, referral_id)
         return await self._detail(request, db, actor, kbli, row, done=selesai == "1")
 
     @post("/rujukan/{referral_id:int}")
-    async def catat(self, request: Request[Any, Any, Any], referral_id: int, db: Database,
-                    referrals: ReferralService, kbli: KbliCatalog, user: User,
-                    actor: Actor) -> Any:
+    async def catat(self, request: Request[Any, Any, Any], referral_id: FromPath[int],
+                    db: DatabaseDep, referrals: ReferralServiceDep, kbli: KbliCatalogDep,
+                    user: UserDep, actor: ActorDep) -> Any:
         row = await _visible(referrals, user, referral_id)
         form = await request.form()
         values = {name: str(form.get(name, ""))[:limit] for name, limit in FORM_LIMITS.items()}
@@ -121,9 +130,9 @@ class MitraController(Controller):
         return see_other(request, f"/mitra/rujukan/{referral_id}?selesai=1")
 
     @get("/rujukan/{referral_id:int}/surat-merek", name="mitra_surat_merek")
-    async def surat_merek(self, request: Request[Any, Any, Any], referral_id: int,
-                          db: Database, referrals: ReferralService, kbli: KbliCatalog,
-                          regions: Regions, user: User) -> Any:
+    async def surat_merek(self, request: Request[Any, Any, Any], referral_id: FromPath[int],
+                          db: DatabaseDep, referrals: ReferralServiceDep, kbli: KbliCatalogDep,
+                          regions: RegionsDep, user: UserDep) -> Any:
         """The UMK recommendation letter, from the desk of the trademark service's agency
         (Dinas Koperasi)."""
         row = await _visible(referrals, user, referral_id)

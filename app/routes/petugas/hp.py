@@ -12,14 +12,12 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 
-from app.db.users import User
 from app.domain.json_input import BadJson, TooDeep, parse_json
 from app.pwa import AppShell
+from app.routes.deps import IntakeServiceDep, ServicesDep, UserDep
 from app.routes.pages import render
 from app.routes.pwa import SHELL_CACHE
 from app.security import require_officer
-from app.services.container import Services
-from app.services.intake import IntakeService
 
 MAX_IMPORT_ITEMS = 2000
 MSG_IMPORT_FILE = "Pilih file antrian (.json) hasil ekspor dari HP petugas."
@@ -44,7 +42,7 @@ class HpController(Controller):
         return _shell(request, "petugas/antrian.html")
 
     @get("/pengaturan", name="pengaturan")
-    async def pengaturan(self, request: Request[Any, Any, Any], services: Services) -> Any:
+    async def pengaturan(self, request: Request[Any, Any, Any], services: ServicesDep) -> Any:
         shell: AppShell = services.shell
         return _shell(request, "petugas/pengaturan.html", version=shell.version)
 
@@ -58,8 +56,8 @@ class HpController(Controller):
         return render(request, "petugas/impor.html", results=None, error=None)
 
     @post("/impor")
-    async def impor(self, request: Request[Any, Any, Any], intake: IntakeService,
-                    user: User) -> Any:
+    async def impor(self, request: Request[Any, Any, Any], intake: IntakeServiceDep,
+                    user: UserDep) -> Any:
         form = await request.form()
         upload = form.get("file")
         if upload is None or not hasattr(upload, "read"):

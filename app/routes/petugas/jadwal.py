@@ -8,9 +8,11 @@ import io
 from typing import Any
 
 from litestar import Controller, Request, Response, get
+from litestar.params import FromPath
 
 from app.db.users import User
 from app.reference.kbli_sections import section_name
+from app.routes.deps import RoundsServiceDep, UserDep
 from app.routes.pages import render
 from app.security import require_officer
 from app.services.rounds import RoundsService
@@ -27,8 +29,8 @@ class JadwalPetugasController(Controller):
         return await rounds.may_see_report(round_id, user.id, user.is_admin)
 
     @get("/{round_id:int}/laporan", name="jadwal_laporan")
-    async def laporan(self, request: Request[Any, Any, Any], round_id: int,
-                      rounds: RoundsService, user: User) -> Any:
+    async def laporan(self, request: Request[Any, Any, Any], round_id: FromPath[int],
+                      rounds: RoundsServiceDep, user: UserDep) -> Any:
         view = await rounds.get(round_id)
         if view is None or not await self._allowed(rounds, round_id, user):
             return render(request, "error.html", 404 if view is None else 403,
@@ -38,7 +40,7 @@ class JadwalPetugasController(Controller):
                       report=await rounds.report(round_id), section_name=section_name)
 
     @get("/{round_id:int}/laporan.csv", name="jadwal_laporan_csv")
-    async def laporan_csv(self, round_id: int, rounds: RoundsService, user: User
+    async def laporan_csv(self, round_id: FromPath[int], rounds: RoundsServiceDep, user: UserDep
                           ) -> Response[bytes]:
         view = await rounds.get(round_id)
         if view is None or not await self._allowed(rounds, round_id, user):

@@ -7,6 +7,7 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 
 from app.db.access import operator_task
 from app.db.connection import Database
@@ -14,6 +15,14 @@ from app.db.users import User
 from app.domain.access import can_see_task
 from app.oss.desk import MSG_TASK_TAKEN, OperatorDesk
 from app.oss.pages import OssPages, TaskPage
+from app.routes.deps import (
+    ActorDep,
+    DatabaseDep,
+    OperatorDeskDep,
+    OssPagesDep,
+    SettingsDep,
+    UserDep,
+)
 from app.routes.pages import render, see_other
 from app.security import Actor, require_operator
 from app.services import audit
@@ -34,8 +43,8 @@ class OssTugasController(Controller):
     include_in_schema = False
 
     @get("/", name="oss_tugas")
-    async def tasks(self, request: Request[Any, Any, Any], oss_pages: OssPages,
-                    settings: Settings, user: User) -> Any:
+    async def tasks(self, request: Request[Any, Any, Any], oss_pages: OssPagesDep,
+                    settings: SettingsDep, user: UserDep) -> Any:
         return await self._tasks(request, oss_pages, settings, user, None, 200)
 
     async def _tasks(self, request: Request[Any, Any, Any], oss_pages: OssPages,
@@ -57,36 +66,36 @@ class OssTugasController(Controller):
                       nib=nib, reason=reason)
 
     @get("/{task_id:int}", name="oss_tugas_satu")
-    async def task(self, request: Request[Any, Any, Any], task_id: int, oss_pages: OssPages,
-                   db: Database, actor: Actor, user: User) -> Any:
+    async def task(self, request: Request[Any, Any, Any], task_id: FromPath[int],
+                   oss_pages: OssPagesDep, db: DatabaseDep, actor: ActorDep, user: UserDep) -> Any:
         return await self._task(request, oss_pages, db, actor, user, task_id, None, 200)
 
     @post("/{task_id:int}/ambil")
-    async def claim(self, request: Request[Any, Any, Any], task_id: int,
-                    oss_desk: OperatorDesk, oss_pages: OssPages, settings: Settings,
-                    user: User) -> Any:
+    async def claim(self, request: Request[Any, Any, Any], task_id: FromPath[int],
+                    oss_desk: OperatorDeskDep, oss_pages: OssPagesDep, settings: SettingsDep,
+                    user: UserDep) -> Any:
         if await oss_desk.claim(task_id, user.id):
             return see_other(request, f"/petugas/oss-tugas/{task_id}")
         return await self._tasks(request, oss_pages, settings, user, MSG_TASK_TAKEN, 409)
 
     @post("/{task_id:int}/lepas")
-    async def release(self, request: Request[Any, Any, Any], task_id: int,
-                      oss_desk: OperatorDesk, user: User) -> Any:
+    async def release(self, request: Request[Any, Any, Any], task_id: FromPath[int],
+                      oss_desk: OperatorDeskDep, user: UserDep) -> Any:
         await oss_desk.release(task_id, user.id)
         return see_other(request, "/petugas/oss-tugas")
 
     @post("/{task_id:int}/selesai")
-    async def finish(self, request: Request[Any, Any, Any], task_id: int,
-                     oss_desk: OperatorDesk, oss_pages: OssPages, settings: Settings,
-                     db: Database, actor: Actor, user: User) -> Any:
+    async def finish(self, request: Request[Any, Any, Any], task_id: FromPath[int],
+                     oss_desk: OperatorDeskDep, oss_pages: OssPagesDep, settings: SettingsDep,
+                     db: DatabaseDep, actor: ActorDep, user: UserDep) -> Any:
         nib = str((await request.form()).get("nib", ""))[:40]
         return await self._close(request, task_id, oss_desk, oss_pages, settings, db, actor,
                                  user, oss_desk.finish, nib, {"nib": nib})
 
     @post("/{task_id:int}/tolak")
-    async def reject(self, request: Request[Any, Any, Any], task_id: int,
-                     oss_desk: OperatorDesk, oss_pages: OssPages, settings: Settings,
-                     db: Database, actor: Actor, user: User) -> Any:
+    async def reject(self, request: Request[Any, Any, Any], task_id: FromPath[int],
+                     oss_desk: OperatorDeskDep, oss_pages: OssPagesDep, settings: SettingsDep,
+                     db: DatabaseDep, actor: ActorDep, user: UserDep) -> Any:
         reason = str((await request.form()).get("reason", ""))[:600]
         return await self._close(request, task_id, oss_desk, oss_pages, settings, db, actor,
                                  user, oss_desk.reject, reason, {"reason": reason})

@@ -13,6 +13,7 @@ from typing import Any
 import segno
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
 
 from app.clock import wib_today
 from app.db import applications as store
@@ -32,20 +33,29 @@ from app.domain.referrals import TRADEMARK_SERVICE
 from app.domain.status import Status
 from app.domain.tracking import normalize_tracking_code
 from app.http_errors import user_error
-from app.notify.service import NotifyService
-from app.oss.pages import OssPages
 from app.reference.kbli import KbliCatalog
 from app.reference.regions import Regions
 from app.routes.application_fields import field_choices
+from app.routes.deps import (
+    ActorDep,
+    DatabaseDep,
+    IntakeServiceDep,
+    KbliCatalogDep,
+    NotifyServiceDep,
+    OssPagesDep,
+    ReferralServiceDep,
+    RegionsDep,
+    RoundsServiceDep,
+    SettingsDep,
+    UserDep,
+)
 from app.routes.origin import public_base_url
 from app.routes.pages import is_htmx, render, see_other
 from app.routes.pwa import SHELL_CACHE
 from app.security import Actor, require_login, require_officer, require_roles
 from app.services import audit
-from app.services.intake import MSG_CONFLICT, IntakeService
-from app.services.referrals import ReferralService, citizen_view, letter_context
-from app.services.rounds import RoundsService
-from app.settings import Settings
+from app.services.intake import MSG_CONFLICT
+from app.services.referrals import citizen_view, letter_context
 
 # The roles that may open an application at all; which one, and whether they may change
 # it, is app/domain/access.py's answer (an operator who sees it is refused a change: 403).
@@ -104,8 +114,8 @@ class PermohonanController(Controller):
     include_in_schema = False
 
     @get("/", name="petugas", guards=[require_officer])
-    async def home(self, request: Request[Any, Any, Any], db: Database, user: User,
-                   rounds: RoundsService, sesi: int | None = None) -> Any:
+    async def home(self, request: Request[Any, Any, Any], db: DatabaseDep, user: UserDep,
+                   rounds: RoundsServiceDep, sesi: FromQuery[int | None] = None) -> Any:
         """Today's applications, or (``?sesi=ID``) those taken at one round."""
         chosen = await rounds.get(sesi) if sesi is not None else None
         if chosen is not None:
@@ -117,9 +127,9 @@ class PermohonanController(Controller):
 
     # -- the capture form ----------------------------------------------------------------
     @get("/daftar", name="daftar", guards=[require_officer])
-    async def daftar_page(self, request: Request[Any, Any, Any], db: Database, regions: Regions,
-                          kbli: KbliCatalog, rounds: RoundsService, settings: Settings,
-                          user: User) -> Any:
+    async def daftar_page(self, request: Request[Any, Any, Any], db: DatabaseDep,
+                          regions: RegionsDep, kbli: KbliCatalogDep, rounds: RoundsServiceDep,
+                          settings: SettingsDep, user: UserDep) -> Any:
         today = wib_today().isoformat()
         mine = [r for r in await rounds.upcoming_for(user.id) if r.row["day"] <= today]
         values: dict[str, str] = {}
@@ -135,9 +145,9 @@ class PermohonanController(Controller):
         return page
 
     @post("/daftar", guards=[require_officer])
-    async def daftar(self, request: Request[Any, Any, Any], intake: IntakeService, db: Database,
-                     regions: Regions, kbli: KbliCatalog, settings: Settings,
-                     user: User) -> Any:
+    async def daftar(self, request: Request[Any, Any, Any], intake: IntakeServiceDep,
+                     db: DatabaseDep, regions: RegionsDep, kbli: KbliCatalogDep,
+                     settings: SettingsDep, user: UserDep) -> Any:
         form = await request.form()
         values = read_form(form)
         client_id = str(form.get("client_id", ""))
@@ -175,10 +185,10 @@ class PermohonanController(Controller):
 
     # -- one application -------------------------------------------------------------------
     @get("/permohonan/{code:str}", name="permohonan", guards=[READERS])
-    async def permohonan(self, request: Request[Any, Any, Any], code: str, db: Database,
-                         oss_pages: OssPages, notify: NotifyService, kbli: KbliCatalog,
-                         regions: Regions, settings: Settings, user: User, actor: Actor,
-                         referrals: ReferralService) -> Any:
+    async def permohonan(self, request: Request[Any, Any, Any], code: FromPath[str],
+                         db: DatabaseDep, oss_pages: OssPagesDep, notify: NotifyServiceDep,
+                         kbli: KbliCatalogDep, regions: RegionsDep, settings: SettingsDep,
+                         user: UserDep, actor: ActorDep, referrals: ReferralServiceDep) -> Any:
         row, scope = await visible_application(db, user, code)
         history = await db.read(store.history, row["id"])
         oss = await oss_pages.application_view(row)
@@ -198,8 +208,8 @@ class PermohonanController(Controller):
                       letter=TRADEMARK_SERVICE in have, **described(row, kbli, regions))
 
     @post("/permohonan/{code:str}/layanan-mitra", name="layanan_mitra", guards=[READERS])
-    async def layanan_mitra(self, request: Request[Any, Any, Any], code: str, db: Database,
-                            referrals: ReferralService, user: User) -> Any:
+    async def layanan_mitra(self, request: Request[Any, Any, Any], code: FromPath[str],
+                            db: DatabaseDep, referrals: ReferralServiceDep, user: UserDep) -> Any:
         """Refer the application to more partner services; those it has stay unchanged."""
         row = await application_for(db, user, code, change=True)
         form = await request.form()
@@ -210,9 +220,9 @@ class PermohonanController(Controller):
         return see_other(request, f"/petugas/permohonan/{row['tracking_code']}#rujukan")
 
     @get("/permohonan/{code:str}/surat-merek", name="surat_merek", guards=[READERS])
-    async def surat_merek(self, request: Request[Any, Any, Any], code: str, db: Database,
-                          referrals: ReferralService, kbli: KbliCatalog, regions: Regions,
-                          user: User) -> Any:
+    async def surat_merek(self, request: Request[Any, Any, Any], code: FromPath[str],
+                          db: DatabaseDep, referrals: ReferralServiceDep, kbli: KbliCatalogDep,
+                          regions: RegionsDep, user: UserDep) -> Any:
         """The UMK recommendation letter for the application's trademark referral."""
         row = await application_for(db, user, code)
         codes = {r["service_code"] for r in await referrals.for_application(row["id"])}
@@ -224,8 +234,8 @@ class PermohonanController(Controller):
 
     @post("/permohonan/{code:str}/whatsapp-terkirim", name="whatsapp_terkirim",
           guards=[READERS])
-    async def whatsapp_terkirim(self, request: Request[Any, Any, Any], code: str,
-                                db: Database, notify: NotifyService, user: User) -> Any:
+    async def whatsapp_terkirim(self, request: Request[Any, Any, Any], code: FromPath[str],
+                                db: DatabaseDep, notify: NotifyServiceDep, user: UserDep) -> Any:
         """"Tandai terkirim lewat WhatsApp": issued -> notified, in the history."""
         row = await application_for(db, user, code, change=True)
         # Already marked (a double tap) or not issued: nothing to record, the page shows why.
@@ -234,9 +244,9 @@ class PermohonanController(Controller):
         return see_other(request, f"/petugas/permohonan/{row['tracking_code']}")
 
     @get("/permohonan/{code:str}/tanda-terima", name="tanda_terima", guards=[READERS])
-    async def tanda_terima(self, request: Request[Any, Any, Any], code: str, db: Database,
-                           settings: Settings, kbli: KbliCatalog, regions: Regions,
-                           user: User) -> Any:
+    async def tanda_terima(self, request: Request[Any, Any, Any], code: FromPath[str],
+                           db: DatabaseDep, settings: SettingsDep, kbli: KbliCatalogDep,
+                           regions: RegionsDep, user: UserDep) -> Any:
         row = await application_for(db, user, code)  # the receipt masks the NIK
         status_url = f"{public_base_url(request, settings)}/cek?kode={row['tracking_code']}"
         qr = segno.make(status_url, error="m")
@@ -253,9 +263,9 @@ class PermohonanController(Controller):
                       errors=errors, services=[], **field_choices(values, regions, kbli))
 
     @get("/permohonan/{code:str}/perbaiki", name="perbaiki", guards=[READERS])
-    async def perbaiki_page(self, request: Request[Any, Any, Any], code: str, db: Database,
-                            regions: Regions, kbli: KbliCatalog, user: User,
-                            actor: Actor) -> Any:
+    async def perbaiki_page(self, request: Request[Any, Any, Any], code: FromPath[str],
+                            db: DatabaseDep, regions: RegionsDep, kbli: KbliCatalogDep,
+                            user: UserDep, actor: ActorDep) -> Any:
         app = await application_for(db, user, code, change=True)
         if app["status"] != Status.NEEDS_FIX:  # nothing to fix: back to the application
             return see_other(request, f"/petugas/permohonan/{app['tracking_code']}")
@@ -263,9 +273,9 @@ class PermohonanController(Controller):
         return self._perbaiki_page(request, regions, kbli, app, form_values(app), {}, 200)
 
     @post("/permohonan/{code:str}/perbaiki", guards=[READERS])
-    async def perbaiki(self, request: Request[Any, Any, Any], code: str, db: Database,
-                       intake: IntakeService, regions: Regions, kbli: KbliCatalog,
-                       user: User) -> Any:
+    async def perbaiki(self, request: Request[Any, Any, Any], code: FromPath[str], db: DatabaseDep,
+                       intake: IntakeServiceDep, regions: RegionsDep, kbli: KbliCatalogDep,
+                       user: UserDep) -> Any:
         app = await application_for(db, user, code, change=True)
         values = read_form(await request.form())
         errors = await intake.resubmit(app, values, user.username)

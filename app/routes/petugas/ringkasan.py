@@ -9,8 +9,7 @@ from typing import Any
 from litestar import Controller, Request, get
 
 from app.clock import WIB, iso, wib_today
-from app.db.users import User
-from app.notify.service import NotifyService
+from app.routes.deps import NotifyServiceDep, UserDep
 from app.routes.pages import is_htmx, render
 from app.security import require_officer
 
@@ -21,8 +20,8 @@ class RingkasanController(Controller):
     include_in_schema = False
 
     @get("/ringkasan", name="ringkasan")
-    async def ringkasan(self, request: Request[Any, Any, Any], notify: NotifyService,
-                        user: User) -> Any:
+    async def ringkasan(self, request: Request[Any, Any, Any], notify: NotifyServiceDep,
+                        user: UserDep) -> Any:
         """Today's (WIB) status changes of the officer's applications, by status."""
         today = wib_today()
         start = datetime.combine(today, time(0), WIB).astimezone(UTC)

@@ -14,9 +14,8 @@ from litestar import Controller, Request, get
 
 from app.clock import wib_today
 from app.db import service_refs
-from app.db.connection import Database
 from app.domain.ikm import ELEMENTS, PROFILE
-from app.reference.regions import Regions
+from app.routes.deps import DatabaseDep, RegionsDep
 from app.routes.pages import render
 from app.routes.pwa import SHELL_CACHE
 from app.security import require_officer
@@ -30,8 +29,8 @@ class SurveiKioskController(Controller):
     include_in_schema = False
 
     @get("/survei-kiosk", name="survei_kiosk")
-    async def kiosk(self, request: Request[Any, Any, Any], db: Database,
-                    regions: Regions) -> Any:
+    async def kiosk(self, request: Request[Any, Any, Any], db: DatabaseDep,
+                    regions: RegionsDep) -> Any:
         today = wib_today()
         rounds = await db.read(service_refs.recent_rounds,
                                (today - timedelta(days=ROUND_DAYS)).isoformat(),
