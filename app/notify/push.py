@@ -26,6 +26,9 @@ from app.notify.endpoints import EndpointRefused, PushSession
 
 KEY_FILE = "vapid_private.pem"
 CLAIMS_LIFETIME_S = 12 * 3600  # exp <= 24 h (RFC 8292); Home Assistant uses 12 h
+# A signed JWT serves every message to the same push service until its exp (RFC 8292):
+# signing (ES256, ~0.1 ms) once per push service per 10 minutes, not once per message.
+CLAIMS_REUSE_S = 600
 URGENCIES = ("very-low", "low", "normal", "high")
 
 Outcome = Literal["delivered", "gone", "retry", "failed"]
@@ -107,25 +110,36 @@ def origin(url: str) -> str:
 
 
 class PushSender:
-    """Encrypts (aes128gcm) and posts one message; fresh VAPID claims for every send.
+    """Encrypts (aes128gcm) and posts one message, with VAPID claims at most 10 minutes old.
 
     Only to endpoints ``policy`` allows, connecting only to checked addresses and never
     following a redirect (app/notify/endpoints.py)."""
 
     def __init__(self, keys: VapidKeys, subject: str, ttl_s: int, policy: EndpointPolicy,
-                 timeout: tuple[float, float] = (5.0, 15.0), connections: int = 10) -> None:
+                 timeout: tuple[float, float] = (5.0, 15.0), connections: int = 10,
+                 claims_reuse_s: float = CLAIMS_REUSE_S) -> None:
         self.keys = keys
         self.subject = subject
         self.ttl_s = ttl_s
         self.policy = policy
         self.timeout = timeout
         self.session = PushSession(policy, connections)  # kept-alive connections
+        self.claims_reuse_s = claims_reuse_s
+        self._signed: dict[str, tuple[float, dict[str, str]]] = {}  # aud -> (at, headers)
 
     def vapid_headers(self, endpoint: str) -> dict[str, str]:
-        # A new dict per send: pywebpush/py_vapid may write into the claims they are given.
-        claims = {"sub": self.subject, "aud": origin(endpoint),
-                  "exp": int(time.time()) + CLAIMS_LIFETIME_S}
-        return dict(self.keys.vapid.sign(claims))
+        """The Authorization header for ``endpoint``'s push service (its origin is the
+        ``aud``), signed at most ``claims_reuse_s`` ago (10 minutes: ``exp`` is always more
+        than 11 h away). A new dict each call: the caller adds to it."""
+        aud, now = origin(endpoint), time.time()
+        signed = self._signed.get(aud)
+        if signed is None or now - signed[0] >= self.claims_reuse_s:
+            # a new claims dict per signature: py_vapid may write into the one it is given
+            claims = {"sub": self.subject, "aud": aud, "exp": int(now) + CLAIMS_LIFETIME_S}
+            if len(self._signed) >= 1000:  # many push service hosts: start over
+                self._signed.clear()
+            signed = self._signed[aud] = (now, dict(self.keys.vapid.sign(claims)))
+        return dict(signed[1])
 
     def send(self, sub: Subscription, payload: bytes, urgency: str = "normal") -> SendResult:
         if check_endpoint(sub.endpoint, self.policy) is None:
