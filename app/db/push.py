@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -230,6 +230,33 @@ def claim_due(conn: sqlite3.Connection, now_ts: float, lease_s: float, limit: in
             [(now_ts + lease_s, r["id"]) for r in rows])
     return [Job(r["id"], r["subscription_id"], r["endpoint"], r["p256dh"], r["auth"],
                 r["payload"], r["urgency"], r["attempts"] + 1) for r in rows]
+
+
+Outcome = Literal["delivered", "gone", "retry", "failed"]
+
+
+@dataclass(frozen=True, slots=True)
+class JobResult:
+    """One send's outcome, to be written; ``next_at`` (unix seconds) matters for a retry."""
+    job: Job
+    outcome: Outcome
+    status: int  # HTTP status, 0 for a network error or a send never made
+    next_at: float = 0.0
+
+
+def record_results(conn: sqlite3.Connection, results: Sequence[JobResult], now: str) -> None:
+    """Write the outcomes of many sends in the caller's ONE transaction (the notifier's
+    group commit): delivered -> done; gone -> subscription deleted (its jobs with it);
+    retry -> due again at ``next_at``; failed -> given up."""
+    for r in results:
+        if r.outcome == "delivered":
+            job_delivered(conn, r.job, r.status, now)
+        elif r.outcome == "gone":
+            delete_subscription(conn, r.job.subscription_id)
+        elif r.outcome == "retry":
+            job_retry(conn, r.job, r.status, r.next_at, now)
+        else:
+            job_failed(conn, r.job, r.status, now)
 
 
 def job_delivered(conn: sqlite3.Connection, job: Job, status: int, now: str) -> None:

@@ -53,6 +53,8 @@ class Notifier:
         self._wake = asyncio.Event()
         self._limit = asyncio.Semaphore(settings.push_concurrency)
         self._last_sweep = 0.0
+        self._waiting: list[tuple[store.JobResult, asyncio.Future[None]]] = []
+        self._writing = False  # a group of results is being committed
 
     def start(self) -> None:
         if self.settings.push_notifier and self._task is None:
@@ -112,25 +114,47 @@ class Notifier:
         async with self._limit:
             result: SendResult = await asyncio.to_thread(
                 self.sender.send, sub, job.payload.encode("utf-8"), job.urgency)
-        now = now_iso()
         outcome = result.outcome
         if outcome == "retry" and job.attempts >= self.settings.push_max_attempts:
             outcome = "failed"
-        if outcome == "delivered":
-            await self.db.write(store.job_delivered, job, result.status, now)
-        elif outcome == "gone":
-            await self.db.write(store.delete_subscription, job.subscription_id)
-        elif outcome == "retry":
+        next_at = 0.0
+        if outcome == "retry":
             wait = backoff_s(job.attempts - 1, self.settings.push_backoff_base_s,
                              self.settings.push_backoff_cap_s)
             if result.retry_after_s is not None:
                 wait = max(wait, min(result.retry_after_s, self.settings.push_backoff_cap_s))
-            await self.db.write(store.job_retry, job, result.status, time.time() + wait, now)
-        else:
-            await self.db.write(store.job_failed, job, result.status, now)
+            next_at = time.time() + wait
+        await self._record(store.JobResult(job, outcome, result.status, next_at))
         # No endpoint, payload or person in the log: the job id and the outcome only.
         log.info("push job %s: %s (%s)", job.id, outcome, result.status)
         return outcome
+
+    async def _record(self, result: store.JobResult) -> None:
+        """Return once ``result`` is committed. Group commit: results that come in while a
+        write is running wait for it to end and then go together in the next transaction
+        (with synchronous=FULL each commit is an fsync). No write running: this one starts
+        it, and goes on writing until nothing is waiting."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.append((result, done))
+        if not self._writing:
+            self._writing = True
+            try:
+                while self._waiting:
+                    group, self._waiting = self._waiting, []
+                    try:
+                        await self.db.write(store.record_results, [r for r, _ in group],
+                                            now_iso())
+                    except Exception as exc:  # these jobs stay leased: sent again later
+                        for _, waiting in group:
+                            if not waiting.done():  # done: its sender was cancelled
+                                waiting.set_exception(exc)
+                    else:
+                        for _, waiting in group:
+                            if not waiting.done():
+                                waiting.set_result(None)
+            finally:
+                self._writing = False
+        await done
 
     async def sweep(self) -> int:
         cutoff = iso(datetime.now(UTC) - timedelta(days=self.settings.push_sweep_days))

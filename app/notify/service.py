@@ -52,7 +52,8 @@ class NotifyService:
         self.keys = VapidKeys.load(settings.data_dir, settings.vapid_private_key,
                                    settings.vapid_public_key)
         self.sender = PushSender(self.keys, settings.vapid_subject, settings.push_ttl_s,
-                                 settings.push_policy)
+                                 settings.push_policy,
+                                 connections=max(10, settings.push_concurrency))
         self.tokens = LookupTokens(secret)
         self.survey_tokens = SurveyTokens(secret)
         self.notifier = Notifier(settings, db, self.sender, self.survey_path)

@@ -104,6 +104,19 @@ def set_status(db: Path, app_id: int, status: str, nib: str | None = None) -> No
         conn.close()
 
 
+def wait_for_states(srv: ServerProcess, sub: Sub, expected: list[str]) -> None:
+    """Until the phone's jobs, oldest first, are in these states (the outcome committed)."""
+    deadline = time.monotonic() + 15
+    while True:
+        states = [state for (state,) in srv.query(
+            "SELECT j.state FROM push_jobs j JOIN push_subscriptions s"
+            " ON s.id = j.subscription_id WHERE s.endpoint = ? ORDER BY j.id", sub.endpoint)]
+        if states == expected:
+            return
+        assert time.monotonic() < deadline, f"jobs {states}, expected {expected}"
+        time.sleep(0.05)
+
+
 def assert_no_personal_data(push: PushService) -> None:
     for r in push.received:
         text = repr(r.payload)
@@ -179,6 +192,40 @@ def test_500_and_429_are_retried_then_delivered_once(srv: ServerProcess,
     assert_no_personal_data(push)
 
 
+def test_mixed_answers_in_the_same_rounds_each_phone_gets_its_own_outcome_in_order(
+        srv: ServerProcess, push: PushService) -> None:
+    """The outcomes of a round's sends are committed together (one transaction for all the
+    results that are waiting): a phone that is gone, one whose push service fails twice and
+    three that accept, sent side by side, each keep their own outcome and their order."""
+    app_id, code = new_application(srv)
+    subs = [push.subscription() for _ in range(5)]  # JBM_PUSH_MAX_PER_APPLICATION
+    for sub in subs:
+        citizen_subscribe(srv, code, sub)
+    gone, flaky, *fine = subs
+    push.answers[gone.id] = [410]
+    push.answers[flaky.id] = [500, 503]
+    set_status(srv.db_path, app_id, "submitted")
+    set_status(srv.db_path, app_id, "issued", "1234567890123")
+    for sub in (flaky, *fine):
+        wait_for_states(srv, sub, ["done", "done"])
+    deadline = time.monotonic() + 5
+    while srv.query("SELECT 1 FROM push_subscriptions WHERE endpoint = ?", gone.endpoint):
+        assert time.monotonic() < deadline, "gone subscription not deleted"
+        time.sleep(0.05)
+    time.sleep(1.0)  # nothing more may come
+    for sub in (flaky, *fine):
+        titles = [r.payload["title"] for r in push.for_sub(sub)]
+        assert titles == ["Dikirim ke OSS", "NIB sudah terbit"]
+    assert push.attempts[gone.id] == 1 and push.for_sub(gone) == []
+    assert push.attempts[flaky.id] == 4 and push.rejected == []
+    for sub in (flaky, *fine):
+        jobs = srv.query("SELECT j.state, j.attempts, j.last_status FROM push_jobs j"
+                         " JOIN push_subscriptions s ON s.id = j.subscription_id"
+                         " WHERE s.endpoint = ? ORDER BY j.id", sub.endpoint)
+        first_attempts = 3 if sub is flaky else 1
+        assert jobs == [("done", first_attempts, 201), ("done", 1, 201)]
+
+
 def test_server_killed_between_status_change_and_delivery_loses_nothing(
         tmp_path: Path) -> None:
     proc = start(tmp_path / "data")
@@ -186,19 +233,23 @@ def test_server_killed_between_status_change_and_delivery_loses_nothing(
         key = httpx.get(f"{proc.url}/api/push/kunci").json()["publicKey"]
         push = PushService(expected_key=key)
         app_id, code = new_application(proc)
-        sub = push.subscription()
+        sub, steady = push.subscription(), push.subscription()
         citizen_subscribe(proc, code, sub)
-        push.answers[sub.id] = [500] * 1000  # the push service is down
+        citizen_subscribe(proc, code, steady)
+        push.answers[sub.id] = [500] * 1000  # this phone's push service is down
         set_status(proc.db_path, app_id, "submitted")
-        push.wait_for(lambda: push.attempts.get(sub.id, 0) >= 2)
+        push.wait_for(lambda: push.attempts.get(sub.id, 0) >= 2 and push.for_sub(steady))
+        wait_for_states(proc, steady, ["done"])  # its delivery committed before the kill
         proc.kill()  # SIGKILL with a job waiting for retry
         set_status(proc.db_path, app_id, "issued", "1234567890123")  # while the server is down
         push.answers[sub.id] = []  # the push service is back
         proc.start()
-        push.wait_for(lambda: len(push.for_sub(sub)) >= 2)
-        time.sleep(1.0)
-        titles = [r.payload["title"] for r in push.for_sub(sub)]  # in order
-        assert titles == ["Dikirim ke OSS", "NIB sudah terbit"]
+        for phone in (sub, steady):
+            wait_for_states(proc, phone, ["done", "done"])
+        time.sleep(1.0)  # nothing more may come
+        for phone in (sub, steady):  # in order, and a recorded delivery is not sent again
+            titles = [r.payload["title"] for r in push.for_sub(phone)]
+            assert titles == ["Dikirim ke OSS", "NIB sudah terbit"]
         assert push.rejected == []
         assert_no_personal_data(push)
         push.close()
