@@ -132,6 +132,8 @@ class Settings:
     push_ttl_s: int = _env(2 * 24 * 3600, min=24 * 3600)
     push_concurrency: int = _env(4, min=1)  # sends in flight at most
     push_poll_s: float = 1.0
+    push_lease_s: float = _env(120.0, min=1.0)  # a job being sent is due again after this long
+    # if the process died (longer than any send: the send's timeout is far shorter)
     push_backoff_base_s: float = 30.0  # retry n waits uniform(0, min(cap, base * 2**n))
     push_backoff_cap_s: float = 3600.0
     push_max_attempts: int = _env(12, min=1)

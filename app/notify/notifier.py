@@ -27,7 +27,6 @@ from app.settings import Settings
 
 log = logging.getLogger("jbm.notify")
 
-LEASE_S = 120.0  # a job being sent is due again after this long if the process died
 BATCH = 64
 SWEEP_EVERY_S = 3600.0
 
@@ -102,7 +101,8 @@ class Notifier:
     async def deliver_due(self) -> dict[str, int]:
         counts = {"delivered": 0, "gone": 0, "retry": 0, "failed": 0}
         while True:
-            jobs = await self.db.write(store.claim_due, time.time(), LEASE_S, BATCH)
+            jobs = await self.db.write(store.claim_due, time.time(),
+                                       self.settings.push_lease_s, BATCH)
             if not jobs:
                 return counts
             results = await asyncio.gather(*(self._send(job) for job in jobs))

@@ -35,8 +35,8 @@ NIK, NAME, BUSINESS = "3505014507900012", "Siti Aminah", "Warung Bu Siti"
 TOKEN = re.compile(r'data-push-token="([^"]+)"')
 
 
-def start(data_dir: Path) -> ServerProcess:
-    proc = ServerProcess(data_dir, **PUSH_ENV)
+def start(data_dir: Path, **env: str) -> ServerProcess:
+    proc = ServerProcess(data_dir, **PUSH_ENV, **env)
     proc.seed()
     return proc.start()
 
@@ -228,7 +228,9 @@ def test_mixed_answers_in_the_same_rounds_each_phone_gets_its_own_outcome_in_ord
 
 def test_server_killed_between_status_change_and_delivery_loses_nothing(
         tmp_path: Path) -> None:
-    proc = start(tmp_path / "data")
+    # A kill can land while a send is in flight: its job is due again when the lease ends
+    # (120 s by default; 5 s here, still far longer than a send to the local push service).
+    proc = start(tmp_path / "data", JBM_PUSH_LEASE_S="5")
     try:
         key = httpx.get(f"{proc.url}/api/push/kunci").json()["publicKey"]
         push = PushService(expected_key=key)
