@@ -20,6 +20,7 @@ from app import templating
 from app.db.connection import migrate_path
 from app.routes.admin.ikm import AdminIkmController
 from app.routes.admin.jadwal import AdminJadwalController
+from app.routes.admin.libur import AdminLiburController
 from app.routes.admin.mitra import AdminMitraController
 from app.routes.admin.oss import AdminOssController
 from app.routes.admin.pdp import PdpController
@@ -141,6 +142,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             IkmController,
             SaranController,
             AdminSaranController,
+            AdminLiburController,
             AdminIkmController,
             SurveiKioskController,
             SurveiApi,

@@ -60,6 +60,8 @@ EXPORT_FULL_NIK = "export.full_nik"
 POTENTIAL_SAVED = "statistics.potential"
 REFERRAL_OUTCOME = "referral.outcome"
 SERVICE_CHANGED = "service.changed"
+HOLIDAY_ADDED = "holiday.added"
+HOLIDAY_DELETED = "holiday.deleted"
 
 # What the admin's filter offers, in Bahasa Indonesia. Colleagues adding actions add them here.
 ACTION_LABELS = {
@@ -103,6 +105,8 @@ ACTION_LABELS = {
     POTENTIAL_SAVED: "Potensi usaha per kecamatan diubah",
     REFERRAL_OUTCOME: "Hasil layanan mitra dicatat",
     SERVICE_CHANGED: "Layanan instansi mitra diubah",
+    HOLIDAY_ADDED: "Hari libur ditambahkan",
+    HOLIDAY_DELETED: "Hari libur dihapus",
 }
 
 CLI_ROUTE = "python -m app"

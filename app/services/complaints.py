@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Collection, Sequence
 from datetime import date, timedelta
 
 from app.clock import iso, local_day, now_iso, utc_now, wib_today
 from app.db import complaints as store
 from app.db.connection import Database
 from app.domain.complaints import OPEN_STATUSES, Clock, NewComplaint, clock
+from app.services import holidays
 
 PHONE_WINDOW = timedelta(days=1)
 
@@ -46,8 +48,17 @@ class ComplaintService:
     async def set_lapor(self, code: str, number: str | None) -> bool:
         return await self.db.write(store.set_lapor, code, number, now_iso()) > 0
 
+    async def clocks(self, rows: Sequence[sqlite3.Row]) -> list[Clock]:
+        """Each complaint's clock, the office's holidays skipped (today in WIB)."""
+        if not rows:
+            return []
+        days_off = await holidays.dates_since(
+            self.db, min(date.fromisoformat(row["received_day"]) for row in rows))
+        today = wib_today()
+        return [clock_of(row, today, days_off) for row in rows]
 
-def clock_of(row: sqlite3.Row, today: date | None = None) -> Clock:
-    """Where a complaint stands against its 5 working days (today in WIB)."""
-    return clock(date.fromisoformat(row["received_day"]), today or wib_today(),
-                 row["status"] in OPEN_STATUSES)
+
+def clock_of(row: sqlite3.Row, today: date, days_off: Collection[date]) -> Clock:
+    """Where a complaint stands against its 5 working days on ``today``."""
+    return clock(date.fromisoformat(row["received_day"]), today,
+                 row["status"] in OPEN_STATUSES, days_off)

@@ -351,6 +351,7 @@ def test_every_page_has_no_axe_violations(themed: Any, server: ServerProcess,
     audit.visit(f"/admin/undangan/{r.invitation_id}")
     audit.visit("/admin/saran")
     audit.visit(f"/admin/saran/{r.complaint_code}")
+    audit.visit("/admin/libur")
     audit.visit("/admin/ikm")
     audit.visit("/admin/statistik")
     audit.visit("/admin/statistik/cakupan")
@@ -367,7 +368,7 @@ def test_every_page_has_no_axe_violations(themed: Any, server: ServerProcess,
     audit.visit(f"/mitra/rujukan/{halal}")
     audit.visit(f"/petugas/permohonan/{tracking_code}/surat-merek")
     audit.visit("/admin/mitra")
-    assert len(audit.checked) == 73
+    assert len(audit.checked) == 74
     assert audit.found == {}, json.dumps(audit.found, indent=1, ensure_ascii=False)
 
 

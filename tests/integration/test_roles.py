@@ -218,6 +218,13 @@ ROUTES: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/admin/saran/{complaint:str}/jawab"): ADMINS,
     ("POST", "/admin/saran/{complaint:str}/lapor"): ADMINS,
     ("POST", "/admin/saran/{complaint:str}/tutup"): ADMINS,
+    # the office's holiday list (the complaints' clock, the round form's warning)
+    ("GET", "/admin/libur"): ADMINS,
+    ("POST", "/admin/libur"): ADMINS,
+    ("POST", "/admin/libur/tempel"): ADMINS,
+    ("GET", "/admin/libur/cek"): ADMINS,
+    ("GET", "/admin/libur/{holiday_id:int}/hapus"): ADMIN_GONE,  # none with that id
+    ("POST", "/admin/libur/{holiday_id:int}/hapus"): ADMINS,  # nothing to delete: back to the list
     # -- the office's numbers ---------------------------------------------------------------
     ("GET", "/statistik"): ANY,
     ("GET", "/admin/statistik"): ADMINS,
@@ -406,6 +413,7 @@ def _url(world: World, method: str, path: str) -> str:
             .replace("{agency_id:int}", "1")
             .replace("{referral_id:int}", str(world.referral))
             .replace("{service_id:int}", "1")
+            .replace("{holiday_id:int}", "999999")
             .replace("{name:str}", "outbox.js")
             .replace("{file_path:path}", "css/app.css"))
 

@@ -14,6 +14,7 @@ from app.domain.rounds import MONTHS, RoundStatus
 from app.routes.deps import ActorDep, HonorServiceDep, RoundsServiceDep
 from app.routes.pages import render, see_other
 from app.security import Actor, require_admin
+from app.services import holidays
 from app.services.honorarium import HonorService, to_csv, to_xlsx
 from app.services.rounds import RoundsService, month_grid
 
@@ -77,6 +78,7 @@ class AdminJadwalController(Controller):
                     round_id: int | None = None) -> Any:
         return render(request, "admin/jadwal_form.html", status_code, values=values,
                       errors=errors, round_id=round_id, regions=rounds.regions,
+                      holiday_warning=await holidays.warning_for(rounds.db, values.get("day")),
                       **await rounds.choices())
 
     @get("/baru", name="admin_jadwal_baru")
@@ -111,8 +113,9 @@ class AdminJadwalController(Controller):
             return _missing(request)
         context.setdefault("errors", {})
         context.setdefault("values", {})
+        warning = await holidays.warning_for(rounds.db, detail["round"].row["day"])
         return render(request, "admin/jadwal_sesi.html", status_code, statuses=RoundStatus,
-                      **detail, **context)
+                      holiday_warning=warning, **detail, **context)
 
     @get("/{round_id:int}/ubah", name="admin_jadwal_ubah")
     async def ubah_page(self, request: Request[Any, Any, Any], round_id: FromPath[int],

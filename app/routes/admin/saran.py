@@ -17,7 +17,7 @@ from app.routes.deps import ComplaintServiceDep, UserDep
 from app.routes.pages import render, see_other
 from app.security import actor_of, require_admin
 from app.services import audit
-from app.services.complaints import ComplaintService, clock_of
+from app.services.complaints import ComplaintService
 
 
 def reply_message(code: str, reply: str) -> str:
@@ -32,7 +32,8 @@ class AdminSaranController(Controller):
 
     @get("/", name="admin_saran")
     async def inbox(self, request: Request[Any, Any, Any], complaints: ComplaintServiceDep) -> Any:
-        rows = [(row, clock_of(row)) for row in await complaints.inbox()]
+        found = await complaints.inbox()
+        rows = list(zip(found, await complaints.clocks(found), strict=True))
         return render(request, "admin/saran.html", rows=rows, statuses=STATUSES,
                       categories=CATEGORY_LABELS)
 
@@ -44,8 +45,9 @@ class AdminSaranController(Controller):
             raise NotFoundException("Saran tidak ditemukan.")
         wa = (whatsapp.wa_link(row["phone"], reply_message(row["code"], row["reply"]))
               if row["phone"] and row["reply"] else None)
-        return render(request, "admin/saran_detail.html", status_code, c=row,
-                      clock=clock_of(row), staff=await complaints.staff(), wa_link=wa,
+        clock, = await complaints.clocks([row])
+        return render(request, "admin/saran_detail.html", status_code, c=row, clock=clock,
+                      staff=await complaints.staff(), wa_link=wa,
                       statuses=STATUSES, categories=CATEGORY_LABELS, errors=errors or {},
                       values=values or {})
 
