@@ -220,11 +220,25 @@ def change_kind(before: Announced | None, now: Announced) -> str | None:
     return None
 
 
+def first_publish_due(before: Announced | None, now: Announced, moment: datetime) -> bool:
+    """A round seen for the first time is announced ("published") to its kecamatan's
+    followers when it is published and has not begun yet: a round put on the schedule for a
+    date already past, or while it runs, says nothing."""
+    return (before is None and now.status == RoundStatus.PUBLISHED
+            and datetime.fromisoformat(now.starts_at) > moment)
+
+
 def notice_payload(kind: str, item: PublicRound) -> dict[str, Any]:
-    """A push's text for a reminder, a move or a cancellation (no personal data)."""
+    """A push's text for a new round, a reminder, a move or a cancellation (no personal
+    data)."""
     url = f"/jadwal/{item.id}"
     where = f"{item.place}, Kec. {item.kecamatan_name}"
-    if kind == "reminder":
+    if kind == "published":
+        title = f"Jadwal baru: {SERVICE_NAME} di Kec. {item.kecamatan_name}"
+        body = (f"Mobil layanan DPMPTSP akan datang ke Kec. {item.kecamatan_name}, "
+                f"{item.date_text} pukul {item.time_text} di {item.place}. "
+                "Daftar NIB gratis, bawa KTP.")
+    elif kind == "reminder":
         title = f"Besok: {SERVICE_NAME} di Kec. {item.kecamatan_name}"
         body = f"{item.when_text}, {where}. Bawa KTP dan nomor WhatsApp. Gratis."
     elif kind == "moved":

@@ -78,6 +78,11 @@ def is_valid_tracking_code(code: str) -> bool:
     return sum(w * _VALUE[ch] for w, ch in zip(WEIGHTS, code, strict=True)) % MODULUS == 0
 
 
+def clean_code(raw: str) -> str:
+    """What a user typed without the separators people put in a code, in capitals."""
+    return raw.translate(_STRIP).upper()
+
+
 def normalize_tracking_code(raw: str) -> str:
     """Turn what a user typed ("abc-defg", "ABC DEFG") into the canonical code.
 
@@ -86,7 +91,7 @@ def normalize_tracking_code(raw: str) -> str:
     """
     if not isinstance(raw, str):
         raise FieldError(MSG_EMPTY)
-    code = raw.translate(_STRIP).upper()
+    code = clean_code(raw)
     if not code:
         raise FieldError(MSG_EMPTY)
     if any(ch not in _VALUE for ch in code):
@@ -100,7 +105,7 @@ def normalize_tracking_code(raw: str) -> str:
 
 def format_tracking_code(code: str) -> str:
     """Group a code for display and reading aloud: "ABCDEFG" -> "ABC-DEFG"."""
-    clean = code.translate(_STRIP).upper()
+    clean = clean_code(code)
     if len(clean) != LENGTH:
         return clean
     return f"{clean[:3]}-{clean[3:]}"

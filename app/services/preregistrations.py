@@ -4,6 +4,7 @@ and stored once; the officers' download for their rounds (docs/preregistration.m
 from __future__ import annotations
 
 import asyncio
+import hmac
 import json
 import sqlite3
 from collections.abc import Mapping
@@ -17,6 +18,7 @@ from app.db import preregistrations as store
 from app.db import rounds as rounds_store
 from app.db.connection import Database
 from app.domain.application import ApplicationInput, form_values, to_columns, validate_application
+from app.domain.phone import phone_last4
 from app.domain.preregistration import (
     CONSENT_VERSION,
     MSG_CONSENT,
@@ -28,6 +30,12 @@ from app.reference.regions import Regions
 from app.services.intake import request_hash
 
 PHONE_WINDOW = timedelta(days=1)
+
+
+def guesses_key(code: str) -> str:
+    """The rate limiter's key for wrong answers to a pre-registration's code: one count
+    whichever page (/daftar-mandiri/cek or /cek) is asked, apart from tracking codes'."""
+    return "prareg:" + code
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +121,16 @@ class PreregistrationService:
 
     async def by_code(self, code: str) -> sqlite3.Row | None:
         return await self.db.read(store.by_code, code)
+
+    async def status(self, code: str, digits: str) -> sqlite3.Row | None:
+        """The pre-registration for its status page when ``digits`` are the last four of its
+        WhatsApp number; None for an unknown code and for wrong digits alike, after the same
+        work (the caller answers both the same way)."""
+        row = await self.by_code(code)
+        expected = phone_last4(row["phone"]) if row is not None else "----"
+        if not hmac.compare_digest(expected, digits) or row is None:
+            return None
+        return row
 
     async def for_officer(self, user_id: int, round_id: int | None = None
                           ) -> dict[str, Any] | None:

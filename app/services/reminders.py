@@ -1,5 +1,6 @@
-"""Reminders for phones following a kecamatan's rounds (docs/schedule.md): the evening
-before a round (from 18.00 WIB) and once when a round there is moved or cancelled.
+"""Reminders for phones following a kecamatan's rounds (docs/schedule.md): once when a new
+round there is published, the evening before a round (from 18.00 WIB), and once when a
+round there is moved or cancelled.
 
 One run is ONE transaction: compare each round that has not ended with what was last
 announced about it, record notices, and queue a push job per following phone in the
@@ -13,19 +14,27 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from app.clock import iso, utc_now
 from app.db import reminders as store
 from app.db import schedule as rounds
 from app.db.connection import Database
-from app.domain.schedule import Announced, PublicRound, change_kind, notice_payload, reminder_due
+from app.domain.schedule import (
+    Announced,
+    PublicRound,
+    change_kind,
+    first_publish_due,
+    notice_payload,
+    reminder_due,
+)
 from app.reference.regions import Regions
 from app.services.periodic import Periodic
 from app.services.schedule import to_public
 from app.settings import Settings
 
-URGENCY = {"reminder": "normal", "moved": "high", "cancelled": "high"}
+URGENCY = {"published": "normal", "reminder": "normal", "moved": "high", "cancelled": "high"}
+FIRST = "first"  # the key of a round's one "published" notice (UNIQUE round, kind, key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,16 +67,21 @@ def run(conn: sqlite3.Connection, regions: Regions, now: datetime) -> RunResult:
         before = None if row["a_sequence"] is None else Announced(
             row["a_sequence"], row["a_status"], row["a_starts_at"], row["a_ends_at"],
             row["a_place"])
+        remind = (row["status"] == "published"
+                  and reminder_due(date.fromisoformat(row["day"]),
+                                   datetime.fromisoformat(row["starts_at"]), now)
+                  and not store.has_notice(conn, row["id"], "reminder", row["day"]))
         kind = change_kind(before, current)
         if kind is not None:
             notify(public(row["id"]), kind, str(row["sequence"]))
+        # A new round: said once; published the evening before, its reminder (going out in
+        # this same run, with the same date, time and place) says it alone.
+        elif first_publish_due(before, current, now) and not remind:
+            notify(public(row["id"]), "published", FIRST)
         if before != current:
             store.set_announced(conn, row["id"], current, stamp)
-        if row["status"] == "published" and not store.has_notice(
-                conn, row["id"], "reminder", row["day"]):
-            item = public(row["id"])
-            if reminder_due(item.day, item.starts_at, now):
-                notify(item, "reminder", row["day"])
+        if remind:
+            notify(public(row["id"]), "reminder", row["day"])
     return RunResult(notices, jobs)
 
 

@@ -23,6 +23,7 @@ import pytest
 from app.clock import WIB, iso
 from app.db.connection import migrate_path, open_sync, run_transaction
 from app.domain.preregistration import CONSENT_VERSION, checkin_key
+from app.domain.tracking import check_char
 from app.services import audit
 from app.services.intake import MSG_PREREG_CONFLICT
 from app.services.retention import apply
@@ -33,6 +34,7 @@ from tests.support import (
     application,
     client,
     csrf_from,
+    new_key,
     officer_client,
     post_application,
 )
@@ -482,3 +484,75 @@ def test_retention_deletes_exactly_the_expired_preregistrations(tmp_path: Path) 
         assert later.preregistrations == 2  # 2 and 4 reach their 90 days
     finally:
         conn.close()
+
+
+def _cek(server: ServerProcess, address: str, code: str, digits: str) -> httpx.Response:
+    """The application's status lookup (/cek), asked by a client at ``address``."""
+    with citizen_at(server, address) as citizen:
+        token = csrf_from(citizen.get("/cek").text)
+        return citizen.post("/cek", data={"_csrf_token": token, "kode": code,
+                                          "digits": digits})
+
+
+def _unknown(code: str) -> str:
+    """A well-formed code nobody holds: another body with its right check character."""
+    body = ("Z" if code[0] != "Z" else "Y") + code[1:6]
+    return body + check_char(body)
+
+
+def test_cek_takes_a_preregistration_code_and_says_nothing_more_for_a_wrong_answer(
+        server: ServerProcess, officer: httpx.Client) -> None:
+    body = application(phone="0811-4000-3333")
+    with citizen_at(server, "203.0.113.40") as citizen:
+        page = submit(citizen, body)
+        assert page.status_code == 201, page_errors(page)
+    code = code_of(page)
+    shown = f"P-{code[:3]}-{code[3:]}"
+
+    form = client(server.url).get("/cek").text
+    assert "P-ABC-DEFG" in form and "ABC-DEFG" in form  # the hint names both kinds
+
+    # The right last four digits: the pre-registration's own status page, as typed or not.
+    for address, typed in (("203.0.113.41", shown), ("203.0.113.42", f"p {code.lower()}")):
+        status = _cek(server, address, typed, "3333")
+        assert status.status_code == 200
+        assert "Menunggu verifikasi petugas" in status.text and shown in status.text
+        assert "6281140003333" not in status.text and "3505014507900012" not in status.text
+    malformed = _cek(server, "203.0.113.43", "P-ABC-DEF", "3333")
+    assert malformed.status_code == 422 and "Periksa kembali" in malformed.text
+
+    # A wrong answer for a P- code, an unknown P- code and an unknown tracking code: one
+    # and the same page (the CSRF token aside), which does not echo the code.
+    tracking = post_application(officer, new_key(), application()).json()["tracking_code"]
+    answers = [_cek(server, "203.0.113.44", shown, "0000"),
+               _cek(server, "203.0.113.45", f"P-{_unknown(code)}", "3333"),
+               _cek(server, "203.0.113.46", _unknown(tracking), "7890"),
+               _cek(server, "203.0.113.47", tracking, "0000")]
+    assert {a.status_code for a in answers} == {404}
+    pages = {a.text.replace(csrf_from(a.text), "TOKEN") for a in answers}
+    assert len(pages) == 1 and code not in pages.pop()
+
+    # Checked in at the car: the page points to the application's own status.
+    checkin = {**body, "prereg_code": shown}
+    assert post_application(officer, checkin_key(code), checkin).status_code == 201
+    app_code = server.query("SELECT tracking_code FROM applications WHERE client_id = ?",
+                            checkin_key(code))[0][0]
+    done = _cek(server, "203.0.113.48", shown, "3333")
+    assert done.status_code == 200 and "Sudah diverifikasi petugas" in done.text
+    assert f'href="/cek?kode={app_code}"' in done.text
+
+
+def test_wrong_answers_to_a_preregistration_code_count_once_across_both_pages(
+        server: ServerProcess) -> None:
+    """The per-code limit (10 wrong answers an hour) is one count for /cek and
+    /daftar-mandiri/cek, from any number of addresses: two pages give no extra guesses."""
+    with citizen_at(server, "203.0.113.50") as citizen:
+        page = submit(citizen, application(phone="0811-5000-4444"))
+        assert page.status_code == 201, page_errors(page)
+    code = code_of(page)
+    for n in range(5):
+        assert _status_page(server, f"203.0.113.{51 + n}", code, f"{n:04d}").status_code == 404
+        assert _cek(server, f"203.0.113.{61 + n}", f"P-{code}", f"{n:04d}").status_code == 404
+    limited = _cek(server, "203.0.113.70", f"P-{code}", "4444")  # even the right answer
+    assert limited.status_code == 429 and int(limited.headers["Retry-After"]) > 0
+    assert _status_page(server, "203.0.113.71", code, "4444").status_code == 429

@@ -66,6 +66,9 @@ def test_reminder_the_evening_before_then_move_and_cancel_notices(
                         desa=None, place="Balai Desa Bakung")
     other = insert_round(srv.db_path, DAY, start="08:00", end="11:00", kecamatan="35.05.05",
                          desa=None, place="Pasar Bakung")
+    # Seen by the job before anyone follows Bakung: their announcement reached nobody
+    # (tests/integration/test_schedule_first_publish.py follows it).
+    assert reminders(srv, at(EVE, 12, 0)) == "pengingat jadwal: 2 pemberitahuan, 0 kiriman push"
     follower, elsewhere = push.subscription(), push.subscription()
     follow(srv, follower, "35.05.05")
     follow(srv, elsewhere, "35.05.16")
@@ -103,4 +106,5 @@ def test_reminder_the_evening_before_then_move_and_cancel_notices(
     update_round(srv.db_path, other, place="Balai Desa Bakung")
     assert reminders(srv, at(EVE, 18, 20)) == "pengingat jadwal: 1 pemberitahuan, 0 kiriman push"
     assert srv.query("SELECT kind, recipients FROM round_notices WHERE round_id = ?"
-                     " ORDER BY id", other) == [("reminder", 1), ("moved", 1), ("moved", 0)]
+                     " ORDER BY id", other) == [("published", 0), ("reminder", 1), ("moved", 1),
+                                                ("moved", 0)]

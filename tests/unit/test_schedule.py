@@ -20,6 +20,7 @@ from app.domain.schedule import (
     PublicRound,
     as_of_text,
     change_kind,
+    first_publish_due,
     notice_payload,
     osm_link,
     reminder_due,
@@ -185,7 +186,7 @@ def test_change_kind() -> None:
 
 def test_notice_payloads_name_the_round_only() -> None:
     item = public_round(status="cancelled", cancel_reason="Hujan deras")
-    for kind in ("reminder", "moved", "cancelled"):
+    for kind in ("published", "reminder", "moved", "cancelled"):
         payload = notice_payload(kind, item)
         assert set(payload) == {"title", "body", "url", "tag"}
         assert payload["url"] == "/jadwal/7" and payload["tag"] == "jbm-jadwal-7"
@@ -193,6 +194,24 @@ def test_notice_payloads_name_the_round_only() -> None:
     assert notice_payload("cancelled", item)["title"].startswith("DIBATALKAN")
     assert "Hujan deras" in notice_payload("cancelled", item)["body"]
     assert notice_payload("reminder", item)["title"].startswith("Besok")
+
+
+def test_a_new_round_is_announced_in_plain_words() -> None:
+    assert notice_payload("published", public_round()) == {
+        "title": "Jadwal baru: Joss Banget Mas di Kec. Wonodadi",
+        "body": ("Mobil layanan DPMPTSP akan datang ke Kec. Wonodadi, Sabtu, 12 Desember 2026 "
+                 "pukul 19.00–22.00 WIB di Balai Desa Jaten. Daftar NIB gratis, bawa KTP."),
+        "url": "/jadwal/7", "tag": "jbm-jadwal-7"}
+
+
+def test_a_round_is_announced_when_first_seen_published_and_not_yet_begun() -> None:
+    seen = Announced(1, "published", "2026-12-12T12:00:00.000+00:00",
+                     "2026-12-12T15:00:00.000+00:00", "Balai")
+    before = datetime(2026, 12, 12, 18, 59, tzinfo=WIB)  # 11.59 UTC
+    assert first_publish_due(None, seen, before)
+    assert not first_publish_due(seen, seen, before)  # announced before
+    assert not first_publish_due(None, seen, before + timedelta(minutes=1))  # it began
+    assert not first_publish_due(None, dataclasses.replace(seen, status="cancelled"), before)
 
 
 def test_card_is_well_formed_svg_with_the_round() -> None:

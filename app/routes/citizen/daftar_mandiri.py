@@ -4,7 +4,6 @@ citizen's phone, a code with its QR for the officer at the car, and its status p
 
 from __future__ import annotations
 
-import hmac
 import json
 import math
 import uuid
@@ -19,7 +18,6 @@ from app.clock import wib_time, wib_today
 from app.domain.application import ApplicationInput, read_form
 from app.domain.errors import FieldError
 from app.domain.masking import mask_name
-from app.domain.phone import phone_last4
 from app.domain.preregistration import (
     CONSENT_CONTACT,
     CONSENT_LABEL,
@@ -51,7 +49,7 @@ from app.routes.deps import (
 from app.routes.origin import public_base_url
 from app.routes.pages import render
 from app.security import client_address
-from app.services.preregistrations import Outcome, PreregistrationService
+from app.services.preregistrations import Outcome, PreregistrationService, guesses_key
 from app.settings import Settings
 
 MSG_CLIENT_LIMIT = ("Terlalu banyak pendaftaran dari perangkat atau jaringan ini hari ini. "
@@ -180,20 +178,25 @@ class DaftarMandiriController(Controller):
         if status_limiter.hit(client_key(client_address(request))) is not None:
             return render(request, "citizen/daftar_mandiri_cek.html", 429, kode=raw_code,
                           error=MSG_TOO_MANY)
-        if code_limiter.hit("prareg:" + code) is not None:
+        if code_limiter.hit(guesses_key(code)) is not None:
             return render(request, "citizen/daftar_mandiri_cek.html", 429, kode=raw_code,
                           error=MSG_TOO_MANY)
-        row = await preregistrations.by_code(code)
-        expected = phone_last4(row["phone"]) if row is not None else "----"
+        row = await preregistrations.status(code, digits)
         # The same answer for an unknown code and wrong digits (the code is not echoed).
-        if not hmac.compare_digest(expected, digits) or row is None:
+        if row is None:
             return render(request, "citizen/daftar_mandiri_cek.html", 404, kode="",
                           error=MSG_NOT_FOUND)
-        code_limiter.take_back("prareg:" + code)
-        return render(
-            request, "citizen/daftar_mandiri_status.html", p=row, code=format_code(code),
-            owner=None if row["redacted_at"] else mask_name(row["name"]),
-            kbli=json.loads(row["kbli_json"]),
-            status_label=STATUS_LABELS[row["status"]], note=STATUS_NOTES[row["status"]],
-            round_text=_chosen_round(row),
-            expires=wib_time(row["expires_at"], "%d-%m-%Y"))
+        code_limiter.take_back(guesses_key(code))
+        return status_page(request, row)
+
+
+def status_page(request: Request[Any, Any, Any], row: Any) -> Any:
+    """A pre-registration's status, for whoever answered its code and digits (here, or on
+    /cek): once checked in, it points to the application's own status."""
+    return render(
+        request, "citizen/daftar_mandiri_status.html", p=row, code=format_code(row["code"]),
+        owner=None if row["redacted_at"] else mask_name(row["name"]),
+        kbli=json.loads(row["kbli_json"]),
+        status_label=STATUS_LABELS[row["status"]], note=STATUS_NOTES[row["status"]],
+        round_text=_chosen_round(row),
+        expires=wib_time(row["expires_at"], "%d-%m-%Y"))
