@@ -97,7 +97,7 @@ class PushService:
         with self.lock:
             return [r for r in self.received if r.sub_id == sub.id]
 
-    def wait_for(self, predicate: Any, timeout: float = 15.0) -> None:
+    def wait_for(self, predicate: Any, timeout: float = 30.0) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with self.lock:

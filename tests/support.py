@@ -55,7 +55,7 @@ class ChildProcess:
     def health_url(self) -> str:
         raise NotImplementedError
 
-    def start(self, timeout: float = 20.0) -> Self:
+    def start(self, timeout: float = 60.0) -> Self:  # CI: two busy cores
         self.data_dir.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as log:  # the child holds its own copy of the file
             self.proc = subprocess.Popen(self.command(), env=self.env, cwd=ROOT, stdout=log,

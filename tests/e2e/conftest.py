@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -20,6 +21,13 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 PHONE = {"width": 390, "height": 844}
+# How long an action or a wait may take before a test fails. Generous: CI runs the server,
+# the simulator and Chromium on two busy cores, where a login (argon2, 64 MiB) alone was seen
+# to take 3 s; a passing test never waits for it.
+WAIT_MS = 30_000
+
+
+expect.set_options(timeout=WAIT_MS // 2)
 
 
 def context_options(**changes: Any) -> dict[str, Any]:
@@ -58,7 +66,7 @@ def profile(playwright: Any, tmp_path: Path) -> Iterator[Any]:
         str(tmp_path / "profile"), executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
         headless=True, **context_options(),
     )
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(WAIT_MS)
     yield context
     context.close()
 
@@ -67,7 +75,7 @@ def profile(playwright: Any, tmp_path: Path) -> Iterator[Any]:
 def phone(browser: Any) -> Iterator[Any]:
     """An officer's phone: a context of its own, with room for the service worker's waits."""
     context = browser.new_context(**context_options())
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(WAIT_MS)
     yield context
     context.close()
 
@@ -75,7 +83,7 @@ def phone(browser: Any) -> Iterator[Any]:
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(**context_options())
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(WAIT_MS)
     tab = context.new_page()
     yield tab
     context.close()

@@ -26,7 +26,7 @@ from app.clock import WIB
 from app.db.applications import change_status
 from app.db.connection import open_sync, run_transaction
 from app.notify.tokens import SurveyTokens
-from tests.e2e.conftest import context_options
+from tests.e2e.conftest import WAIT_MS, context_options
 from tests.e2e.pwa import login, poll
 from tests.integration.rounds_support import DESA, KEC, admin_client, create_round, day, post_form
 from tests.support import (
@@ -158,7 +158,7 @@ def records(server: ServerProcess, tracking_code: str) -> Records:
 @pytest.fixture(params=["light", "dark"])
 def themed(request: pytest.FixtureRequest, browser: Any, server: ServerProcess) -> Iterator[Any]:
     context = browser.new_context(**context_options())
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(WAIT_MS)
     context.add_init_script(path=str(AXE))
     context.add_cookies([{"name": "jbm_theme", "value": request.param, "url": server.url}])
     page = context.new_page()
@@ -376,7 +376,7 @@ def test_brand_and_queue_badge_say_what_they_are_on_a_narrow_phone(
     browser: Any, server: ServerProcess
 ) -> None:
     context = browser.new_context(**context_options(viewport={"width": 320, "height": 568}))
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(WAIT_MS)
     try:
         page = context.new_page()
         page.goto(f"{server.url}/")

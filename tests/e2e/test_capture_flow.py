@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE, context_options
+from tests.e2e.conftest import PHONE, WAIT_MS, context_options
 from tests.support import OFFICER, ROOT, ServerProcess
 
 pytestmark = pytest.mark.e2e
@@ -244,7 +244,7 @@ def test_double_tap_saves_once(officer_page: Any, server: ServerProcess) -> None
 
 def test_works_without_javascript(browser: Any, server: ServerProcess) -> None:
     context = browser.new_context(**context_options(java_script_enabled=False))
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(WAIT_MS)
     try:
         page = context.new_page()
         log_in(page, server)

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, context_options
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, WAIT_MS, context_options
 from tests.e2e.pwa import login, poll
 from tests.support import ROOT, ServerProcess
 
@@ -114,7 +114,7 @@ def launch(playwright: Any, profile_dir: Path) -> Any:
         str(profile_dir), executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True,
         **context_options(),
     )
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(WAIT_MS)
     return context
 
 

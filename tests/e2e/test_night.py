@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import context_options
+from tests.e2e.conftest import WAIT_MS, context_options
 from tests.e2e.pwa import login
 from tests.support import ServerProcess
 
@@ -60,7 +60,7 @@ def scheme(page: Any) -> str:
 def context(browser: Any) -> Iterator[Any]:
     # A phone set to another time zone: the rule is the hour in WIB, not the phone's.
     ctx = browser.new_context(**context_options(timezone_id="Europe/London"))
-    ctx.set_default_timeout(10_000)
+    ctx.set_default_timeout(WAIT_MS)
     yield ctx
     ctx.close()
 
@@ -113,7 +113,7 @@ def test_officer_choice_beats_the_hour_and_toggle_works_with_server_stopped(
     browser: Any, fresh_server: ServerProcess
 ) -> None:
     ctx = browser.new_context(**context_options())
-    ctx.set_default_timeout(10_000)
+    ctx.set_default_timeout(WAIT_MS)
     try:
         page = ctx.new_page()
         page.clock.set_fixed_time(wib(20))
@@ -168,7 +168,7 @@ def small_targets(page: Any) -> list[dict[str, Any]]:
 def test_every_header_button_and_form_control_is_44_px(browser: Any,
                                                        server: ServerProcess) -> None:
     ctx = browser.new_context(**context_options(viewport={"width": 360, "height": 740}))
-    ctx.set_default_timeout(10_000)
+    ctx.set_default_timeout(WAIT_MS)
     try:
         page = ctx.new_page()
         for path in ("/", "/cek", "/masuk"):
@@ -205,7 +205,7 @@ HEADER_ROWS = """() => {
 
 def test_header_is_one_row_at_320_px(browser: Any, server: ServerProcess) -> None:
     ctx = browser.new_context(**context_options(viewport={"width": 320, "height": 568}))
-    ctx.set_default_timeout(10_000)
+    ctx.set_default_timeout(WAIT_MS)
     try:
         page = ctx.new_page()
         page.goto(f"{server.url}/")

@@ -24,7 +24,7 @@ from app.domain.form_rules import form_rules
 from app.domain.nik import PROVINCE_CODES
 from app.reference.kbli import KbliCatalog
 from app.reference.regions import Regions
-from tests.e2e.conftest import context_options
+from tests.e2e.conftest import WAIT_MS, context_options
 from tests.e2e.pwa import login
 from tests.support import ROOT, ServerProcess, application
 from tests.unit.test_phone import national_numbers
@@ -261,7 +261,7 @@ def drawn(count: int) -> list[dict[str, Any]]:
 def phone_page(browser: Any, server: ServerProcess) -> Iterator[Any]:
     """The capture page as an officer opens it: validate.js and offline-data.js loaded."""
     context = browser.new_context(**context_options())
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(WAIT_MS)
     page = context.new_page()
     login(page, server.url, "/petugas/daftar")
     page.wait_for_function("() => window.JBM && JBM.validate && JBM.data")

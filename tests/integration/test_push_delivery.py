@@ -106,7 +106,7 @@ def set_status(db: Path, app_id: int, status: str, nib: str | None = None) -> No
 
 def wait_for_states(srv: ServerProcess, sub: Sub, expected: list[str]) -> None:
     """Until the phone's jobs, oldest first, are in these states (the outcome committed)."""
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + 30
     while True:
         states = [state for (state,) in srv.query(
             "SELECT j.state FROM push_jobs j JOIN push_subscriptions s"

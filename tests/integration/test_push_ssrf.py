@@ -133,7 +133,7 @@ def subscription(endpoint: str) -> dict[str, Any]:
     return {"endpoint": endpoint, "keys": keys()}
 
 
-def wait_until(condition: Callable[[], bool], timeout: float = 15.0) -> None:
+def wait_until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "timed out"
