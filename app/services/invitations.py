@@ -58,6 +58,7 @@ class InvitationService:
         self.rounds = rounds
         self.regions = rounds.regions
         self.client_limiter = limits.limiter(Rule("invite_client", PER_CLIENT_PER_HOUR, 3600))
+        self.check_limiter = limits.limiter(Rule("invite_check_client", 20, 600))  # /undang/cek
 
     async def submit(self, form: Mapping[str, object], client: str) -> Submitted:
         client_id = str(form.get("client_id", ""))[:64]

@@ -12,6 +12,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from tests.integration.rounds_support import post_form
+from tests.integration.test_invitations import CODE, invitation
 from tests.support import (
     ServerProcess,
     application,
@@ -108,3 +110,23 @@ def test_the_stored_keys_hold_no_address_code_or_number_in_clear(srv: ServerProc
     for bucket in ("lookup_client", "form_client"):
         plain = hashlib.sha256(f"{bucket}:{address}".encode()).hexdigest()
         assert all(row[1] != plain[:32] for row in rows)
+
+
+def test_wrong_answers_to_an_invitation_code_are_limited_across_clients_and_restarts(
+        srv: ServerProcess) -> None:
+    with citizen_at(srv, "203.0.113.150") as http:
+        sent = post_form(http, "/undang", "/undang", invitation(phone="0813-5555-4321"))
+    match = CODE.search(sent.text)
+    assert sent.status_code == 200 and match is not None
+    code = match.group(1)
+
+    def check(address: str, digits: str) -> int:
+        with citizen_at(srv, address) as http:
+            return post_form(http, "/undang/cek", "/undang/cek",
+                             {"kode": code, "digits": digits}).status_code
+
+    assert check("203.0.113.151", "4321") == 200  # a right answer is not counted
+    assert [check(f"203.0.113.{160 + n}", f"{n:04d}") for n in range(10)] == [404] * 10
+    assert check("203.0.113.180", "4321") == 429
+    restart(srv)
+    assert check("203.0.113.181", "4321") == 429

@@ -81,7 +81,7 @@ class UndangController(Controller):
 
     @post("/cek")
     async def cek(self, request: Request[Any, Any, Any], invitations: InvitationServiceDep,
-                  status_limiter: LimiterDep, code_limiter: LimiterDep) -> Any:
+                  code_limiter: LimiterDep) -> Any:
         form = await request.form()
         raw_code = str(form.get("kode", ""))[:20]
         digits = "".join(ch for ch in str(form.get("digits", "")) if ch.isdigit())[:4]
@@ -89,8 +89,8 @@ class UndangController(Controller):
             guesses = "undang:" + parse_code(raw_code)
         except FieldError:
             guesses = None  # no code's guess: answered "not found" all the same
-        # The lookups of a client (shared with /cek), and the wrong answers to one code.
-        wait = await status_limiter.hit(client_key(client_address(request)))
+        # The lookups of a client, and the wrong answers to one code (the count /cek keeps).
+        wait = await invitations.check_limiter.hit(client_key(client_address(request)))
         if wait is None and guesses is not None and len(digits) == 4:
             wait = await code_limiter.hit(guesses)
         if wait is not None:
