@@ -29,6 +29,7 @@ from app.services.exports import ExportJobs
 from app.services.honorarium import HonorService
 from app.services.intake import IntakeService
 from app.services.invitations import InvitationService
+from app.services.limits import Limiter
 from app.services.preregistrations import PreregistrationService
 from app.services.public_forms import PublicFormLimits
 from app.services.ratelimit import RateLimiter
@@ -50,6 +51,7 @@ HonorServiceDep: TypeAlias = NamedDependency[HonorService]
 IntakeServiceDep: TypeAlias = NamedDependency[IntakeService]
 InvitationServiceDep: TypeAlias = NamedDependency[InvitationService]
 KbliCatalogDep: TypeAlias = NamedDependency[KbliCatalog]
+LimiterDep: TypeAlias = NamedDependency[Limiter]
 NotifyServiceDep: TypeAlias = NamedDependency[NotifyService]
 OperatorDeskDep: TypeAlias = NamedDependency[OperatorDesk]
 OssPagesDep: TypeAlias = NamedDependency[OssPages]
@@ -107,11 +109,11 @@ async def _kbli(services: ServicesDep) -> KbliCatalog:
     return services.kbli
 
 
-async def _status_limiter(services: ServicesDep) -> RateLimiter:
+async def _status_limiter(services: ServicesDep) -> Limiter:
     return services.status_limiter
 
 
-async def _code_limiter(services: ServicesDep) -> RateLimiter:
+async def _code_limiter(services: ServicesDep) -> Limiter:
     return services.code_limiter
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.db.connection import Database
+from app.domain.ratelimit import Rule
 from app.domain.throttle import Policy
 from app.notify.service import NotifyService
 from app.oss.desk import OperatorDesk
@@ -20,6 +21,7 @@ from app.services.exports import ExportJobs
 from app.services.honorarium import HonorService
 from app.services.intake import IntakeService
 from app.services.invitations import InvitationService
+from app.services.limits import Limiter, StoredLimits
 from app.services.preregistrations import PreregistrationService
 from app.services.public_forms import PublicFormLimits
 from app.services.ratelimit import RateLimiter
@@ -40,9 +42,9 @@ class Services:
     intake: IntakeService
     kbli: KbliCatalog
     regions: Regions
-    status_limiter: RateLimiter  # /cek per client
-    code_limiter: RateLimiter  # /cek failures per tracking code
-    subscribe_limiter: RateLimiter  # push subscribe calls per client
+    status_limiter: Limiter  # the status lookups (/cek, ...) per client, stored
+    code_limiter: Limiter  # their wrong answers per code, stored
+    subscribe_limiter: RateLimiter  # push subscribe calls per client, in memory
     oss: OssService
     oss_pages: OssPages
     oss_desk: OperatorDesk
@@ -70,8 +72,10 @@ class Services:
         title = kbli_title(kbli)
         oss = OssService(settings, db, title)
         intake.on_requeued = oss.wake
-        notify = NotifyService(settings, db, settings.resolved_secret_key())
+        secret = settings.resolved_secret_key()
+        notify = NotifyService(settings, db, secret)
         rounds = RoundsService(db, regions, kbli, notify)
+        limits = StoredLimits(db, secret)
         return cls(
             settings=settings,
             db=db,
@@ -84,10 +88,10 @@ class Services:
             intake=intake,
             kbli=kbli,
             regions=regions,
-            status_limiter=RateLimiter(settings.lookup_client_limit,
-                                       settings.lookup_client_window_s),
-            code_limiter=RateLimiter(settings.lookup_code_failures,
-                                     settings.lookup_code_window_s),
+            status_limiter=limits.limiter(Rule("lookup_client", settings.lookup_client_limit,
+                                               settings.lookup_client_window_s)),
+            code_limiter=limits.limiter(Rule("lookup_code", settings.lookup_code_failures,
+                                             settings.lookup_code_window_s)),
             subscribe_limiter=RateLimiter(settings.push_subscribe_limit,
                                           settings.push_subscribe_window_s),
             oss=oss,
@@ -100,13 +104,14 @@ class Services:
             notify=notify,
             rounds=rounds,
             honor=HonorService(settings, db),
-            invitations=InvitationService(db, rounds),
+            invitations=InvitationService(db, rounds, limits),
             surveys=SurveyService(db, notify),
             complaints=ComplaintService(db, settings.public_form_phone_limit),
-            form_limits=PublicFormLimits(settings.public_form_client_limit),
+            form_limits=PublicFormLimits(limits, "form_client", settings.public_form_client_limit),
             preregistrations=PreregistrationService(db, kbli, regions,
                                                     settings.prereg_phone_limit),
-            prereg_limits=PublicFormLimits(settings.prereg_client_limit),
+            prereg_limits=PublicFormLimits(limits, "prereg_client",
+                                           settings.prereg_client_limit),
             statistics=StatisticsService(db, regions),
             exports=ExportJobs(settings.db_path, settings.data_dir, regions),
             referrals=ReferralService(db, regions),

@@ -19,11 +19,13 @@ from app.db.rounds import RoundConflict
 from app.domain import invitations as rules
 from app.domain.errors import FieldError
 from app.domain.phone import phone_last4
+from app.domain.ratelimit import Rule
 from app.domain.rounds import RoundInput, date_text, when_text
+from app.domain.throttle import client_key
 from app.domain.tracking import new_tracking_code
 from app.notify.whatsapp import wa_link
 from app.services import audit
-from app.services.ratelimit import RateLimiter
+from app.services.limits import StoredLimits
 from app.services.rounds import RoundsService, evening_default
 
 PER_CLIENT_PER_HOUR = 5
@@ -51,12 +53,12 @@ def _reply(raw: object) -> str | None:
 
 
 class InvitationService:
-    def __init__(self, db: Database, rounds: RoundsService) -> None:
+    def __init__(self, db: Database, rounds: RoundsService, limits: StoredLimits) -> None:
         self.db = db
         self.rounds = rounds
         self.regions = rounds.regions
-        self.client_limiter = RateLimiter(limit=PER_CLIENT_PER_HOUR, window_s=3600)
-        self.check_limiter = RateLimiter(limit=20, window_s=600)
+        self.client_limiter = limits.limiter(Rule("invite_client", PER_CLIENT_PER_HOUR, 3600))
+        self.check_limiter = limits.limiter(Rule("invite_check_client", 20, 600))  # /undang/cek
 
     async def submit(self, form: Mapping[str, object], client: str) -> Submitted:
         client_id = str(form.get("client_id", ""))[:64]
@@ -71,7 +73,7 @@ class InvitationService:
         earlier = await self.db.read(store.by_client_id, client_id)
         if earlier is not None:
             return Submitted(code=earlier["code"])
-        wait = self.client_limiter.hit(client)
+        wait = await self.client_limiter.hit(client_key(client))
         if wait is not None:
             return Submitted(limited=MSG_CLIENT_LIMIT, retry_after=wait)
         since = iso(datetime.combine(wib_today(), time(), WIB).astimezone(UTC))

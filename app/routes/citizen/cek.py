@@ -22,10 +22,10 @@ from app.domain.throttle import client_key
 from app.routes.citizen.daftar_mandiri import status_page as prereg_status_page
 from app.routes.deps import (
     DatabaseDep,
+    LimiterDep,
     NotifyServiceDep,
     OssPagesDep,
     PreregistrationServiceDep,
-    RateLimiterDep,
     ReferralServiceDep,
     SurveyServiceDep,
 )
@@ -74,14 +74,14 @@ class CitizenController(Controller):
 
     @post("/cek")
     async def lookup(self, request: Request[Any, Any, Any], db: DatabaseDep,
-                     notify: NotifyServiceDep, status_limiter: RateLimiterDep,
-                     code_limiter: RateLimiterDep, oss_pages: OssPagesDep,
+                     notify: NotifyServiceDep, status_limiter: LimiterDep,
+                     code_limiter: LimiterDep, oss_pages: OssPagesDep,
                      surveys: SurveyServiceDep, referrals: ReferralServiceDep,
                      preregistrations: PreregistrationServiceDep) -> Any:
         form = await request.form()
         raw_code = str(form.get("kode", ""))[:20]
         digits = "".join(ch for ch in str(form.get("digits", "")) if ch.isdigit())[:4]
-        wait = status_limiter.hit(client_key(client_address(request)))
+        wait = await status_limiter.hit(client_key(client_address(request)))
         if wait is not None:
             return _too_many(request, raw_code, wait)
         if len(digits) != 4:
@@ -95,21 +95,21 @@ class CitizenController(Controller):
         # digit combinations cannot be walked through from many addresses. A P- code's count
         # is the one /daftar-mandiri/cek keeps, so the two pages do not add up.
         guesses = guesses_key(code) if typed.preregistration else code
-        wait = code_limiter.hit(guesses)
+        wait = await code_limiter.hit(guesses)
         if wait is not None:
             return _too_many(request, raw_code, wait)
         if typed.preregistration:
             prereg = await preregistrations.status(code, digits)
             if prereg is None:
                 return _not_found(request)
-            code_limiter.take_back(guesses)
+            await code_limiter.take_back(guesses)
             return prereg_status_page(request, prereg)
         row = await db.read(store.by_tracking_code, code)
         expected = phone_last4(row["phone"]) if row else "----"
         # Same work and the same answer for "no such code" and "wrong digits".
         if not hmac.compare_digest(expected, digits) or row is None:
             return _not_found(request)
-        code_limiter.take_back(code)  # a right answer is not a guess
+        await code_limiter.take_back(code)  # a right answer is not a guess
         history = await db.read(store.history, row["id"])
         survey_open = row["status"] in OPEN_STATUSES and not await surveys.answered(row["id"])
         return render(

@@ -40,9 +40,9 @@ from app.reference.regions import Regions
 from app.routes.application_fields import field_choices
 from app.routes.deps import (
     KbliCatalogDep,
+    LimiterDep,
     PreregistrationServiceDep,
     PublicFormLimitsDep,
-    RateLimiterDep,
     RegionsDep,
     SettingsDep,
 )
@@ -122,7 +122,7 @@ class DaftarMandiriController(Controller):
         if not isinstance(checked, ApplicationInput):
             return await self._form(request, preregistrations, regions, kbli, values, checked,
                                     client_id, 422, consent=consent)
-        wait = prereg_limits.client_wait(client_address(request))
+        wait = await prereg_limits.client_wait(client_address(request))
         if wait is not None:
             page = await self._form(request, preregistrations, regions, kbli, values, {},
                                     client_id, 429, MSG_CLIENT_LIMIT, consent)
@@ -165,8 +165,8 @@ class DaftarMandiriController(Controller):
 
     @post("/cek")
     async def cek(self, request: Request[Any, Any, Any],
-                  preregistrations: PreregistrationServiceDep, status_limiter: RateLimiterDep,
-                  code_limiter: RateLimiterDep) -> Any:
+                  preregistrations: PreregistrationServiceDep, status_limiter: LimiterDep,
+                  code_limiter: LimiterDep) -> Any:
         form = await request.form()
         raw_code = str(form.get("kode", ""))[:24]
         digits = "".join(ch for ch in str(form.get("digits", "")) if ch.isdigit())[:4]
@@ -175,10 +175,10 @@ class DaftarMandiriController(Controller):
         except FieldError as exc:
             return render(request, "citizen/daftar_mandiri_cek.html", 422, kode=raw_code,
                           error=exc.message)
-        if status_limiter.hit(client_key(client_address(request))) is not None:
+        if await status_limiter.hit(client_key(client_address(request))) is not None:
             return render(request, "citizen/daftar_mandiri_cek.html", 429, kode=raw_code,
                           error=MSG_TOO_MANY)
-        if code_limiter.hit(guesses_key(code)) is not None:
+        if await code_limiter.hit(guesses_key(code)) is not None:
             return render(request, "citizen/daftar_mandiri_cek.html", 429, kode=raw_code,
                           error=MSG_TOO_MANY)
         row = await preregistrations.status(code, digits)
@@ -186,7 +186,7 @@ class DaftarMandiriController(Controller):
         if row is None:
             return render(request, "citizen/daftar_mandiri_cek.html", 404, kode="",
                           error=MSG_NOT_FOUND)
-        code_limiter.take_back(guesses_key(code))
+        await code_limiter.take_back(guesses_key(code))
         return status_page(request, row)
 
 

@@ -22,7 +22,7 @@ from app.domain.public_forms import client_id as read_client_id
 from app.domain.public_forms import is_bot
 from app.domain.throttle import client_key
 from app.domain.tracking import normalize_tracking_code
-from app.routes.deps import ComplaintServiceDep, DatabaseDep, PublicFormLimitsDep, RateLimiterDep
+from app.routes.deps import ComplaintServiceDep, DatabaseDep, LimiterDep, PublicFormLimitsDep
 from app.routes.pages import render
 from app.security import client_address
 
@@ -71,7 +71,7 @@ class SaranController(Controller):
         new, errors = read_complaint(values, {int(r["id"]) for r in rounds})
         if new is None:
             return await self._form(request, db, values, errors, 422)
-        wait = form_limits.client_wait(client_address(request))
+        wait = await form_limits.client_wait(client_address(request))
         if wait is not None:
             page = await self._form(request, db, values, {}, 429, MSG_CLIENT_LIMIT)
             page.headers["Retry-After"] = str(math.ceil(wait))
@@ -88,11 +88,11 @@ class SaranController(Controller):
 
     @post("/cek")
     async def cek(self, request: Request[Any, Any, Any], complaints: ComplaintServiceDep,
-                  status_limiter: RateLimiterDep, code_limiter: RateLimiterDep) -> Any:
+                  status_limiter: LimiterDep, code_limiter: LimiterDep) -> Any:
         form = await request.form()
         raw_code = str(form.get("kode", ""))[:20]
         digits = "".join(ch for ch in str(form.get("digits", "")) if ch.isdigit())[:4]
-        if status_limiter.hit(client_key(client_address(request))) is not None:
+        if await status_limiter.hit(client_key(client_address(request))) is not None:
             return render(request, "citizen/saran_cek.html", 429, kode=raw_code,
                           error="Terlalu banyak percobaan. Coba lagi nanti.")
         try:
@@ -100,7 +100,7 @@ class SaranController(Controller):
         except FieldError as exc:
             return render(request, "citizen/saran_cek.html", 422, kode=raw_code,
                           error=exc.message)
-        if code_limiter.hit("saran:" + code) is not None:
+        if await code_limiter.hit("saran:" + code) is not None:
             return render(request, "citizen/saran_cek.html", 429, kode=raw_code,
                           error="Terlalu banyak percobaan. Coba lagi nanti.")
         row = await complaints.by_code(code)
@@ -109,6 +109,6 @@ class SaranController(Controller):
         expected = phone_last4(row["phone"]) if row is not None and row["phone"] else ""
         if row is None or not hmac.compare_digest(expected, digits if expected else ""):
             return render(request, "citizen/saran_cek.html", 404, kode="", error=MSG_NOT_FOUND)
-        code_limiter.take_back("saran:" + code)
+        await code_limiter.take_back("saran:" + code)
         return render(request, "citizen/saran_status.html", c=row,
                       status_label=STATUSES[row["status"]], show_text=bool(expected))

@@ -73,7 +73,7 @@ class SurveiController(Controller):
             return _note(request, 404, *NOT_FOUND)
         if app["status"] not in OPEN_STATUSES:
             return _note(request, 409, *NOT_YET)
-        wait = form_limits.client_wait(client_address(request))
+        wait = await form_limits.client_wait(client_address(request))
         if wait is not None:
             page = _note(request, 429, "Terlalu banyak kiriman",
                          "Terlalu banyak kiriman dari perangkat atau jaringan ini hari ini. "

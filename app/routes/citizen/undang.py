@@ -10,9 +10,11 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 
-from app.domain.invitations import MAX_DATES, MAX_FORM_BYTES, STATUS_LABELS, show_code
+from app.domain.errors import FieldError
+from app.domain.invitations import MAX_DATES, MAX_FORM_BYTES, STATUS_LABELS, parse_code, show_code
+from app.domain.throttle import client_key
 from app.domain.tracking import new_tracking_code
-from app.routes.deps import InvitationServiceDep
+from app.routes.deps import InvitationServiceDep, LimiterDep
 from app.routes.pages import render
 from app.security import client_address
 from app.services.invitations import InvitationService
@@ -78,11 +80,19 @@ class UndangController(Controller):
         return render(request, "citizen/undang_cek.html", error=None, kode="")
 
     @post("/cek")
-    async def cek(self, request: Request[Any, Any, Any], invitations: InvitationServiceDep) -> Any:
+    async def cek(self, request: Request[Any, Any, Any], invitations: InvitationServiceDep,
+                  code_limiter: LimiterDep) -> Any:
         form = await request.form()
         raw_code = str(form.get("kode", ""))[:20]
         digits = "".join(ch for ch in str(form.get("digits", "")) if ch.isdigit())[:4]
-        wait = invitations.check_limiter.hit(client_address(request))
+        try:
+            guesses = "undang:" + parse_code(raw_code)
+        except FieldError:
+            guesses = None  # no code's guess: answered "not found" all the same
+        # The lookups of a client, and the wrong answers to one code (the count /cek keeps).
+        wait = await invitations.check_limiter.hit(client_key(client_address(request)))
+        if wait is None and guesses is not None and len(digits) == 4:
+            wait = await code_limiter.hit(guesses)
         if wait is not None:
             page = render(request, "citizen/undang_cek.html", 429, kode=raw_code,
                           error=MSG_SLOW_DOWN)
@@ -95,6 +105,8 @@ class UndangController(Controller):
         if row is None:
             # the same answer for an unknown code and wrong digits; the code is not echoed
             return render(request, "citizen/undang_cek.html", 404, kode="", error=MSG_NOT_FOUND)
+        if guesses is not None:
+            await code_limiter.take_back(guesses)  # a right answer is not a guess
         return render(request, "citizen/undang_hasil.html", inv=row, code=show_code(row["code"]),
                       label=STATUS_LABELS[row["status"]], dates=invitations.dates(row),
                       regions=invitations.regions)
