@@ -229,23 +229,28 @@
     });
   }
 
-  function loadEditing() {
-    var receipt = /^#tanda-terima=([0-9a-f-]{36})$/.exec(window.location.hash);
+  // An outbox item back in the form, to be corrected and saved again under its id.
+  function editItem(item) {
+    editing = item;
+    if (item.body.prereg_code) { prereg = { display: item.body.prereg_code }; }  // stays a check-in
+    field("client_id").value = item.id;
+    fill(item.body);
+    refreshDesa(item.body.kecamatan, item.body.desa);
+    if (item.state === "needs_fix") { showErrors(item.errors || {}, item.message); }
+  }
+
+  // `hash`: the one asked for (a hashchange waits for a save under way, see below).
+  function loadEditing(hash) {
+    hash = typeof hash === "string" ? hash : window.location.hash;
+    moveOn();
+    var receipt = /^#tanda-terima=([0-9a-f-]{36})$/.exec(hash);
     if (receipt && JBM.receipt) { return JBM.receipt.show(receipt[1]); }
-    var checkIn = /^#prareg=([0-9A-Za-z-]{7,12})$/.exec(window.location.hash);
+    var checkIn = /^#prareg=([0-9A-Za-z-]{7,12})$/.exec(hash);
     if (checkIn) { return loadPrereg(checkIn[1]); }
-    var match = /^#ubah=([0-9a-f-]{36})$/.exec(window.location.hash);
+    var match = /^#ubah=([0-9a-f-]{36})$/.exec(hash);
     if (!match || !JBM.outbox) { return Promise.resolve(); }
     return JBM.outbox.get(match[1]).then(function (item) {
-      if (!item || item.state === "sent") { return; }
-      editing = item;
-      if (item.body.prereg_code) { prereg = { display: item.body.prereg_code }; }  // stays a check-in
-      field("client_id").value = item.id;
-      var kecamatan = item.body.kecamatan;
-      fill(item.body);
-      refreshDesa(kecamatan, item.body.desa);
-      var errors = item.errors || {};
-      if (item.state === "needs_fix") { showErrors(errors, item.message); }
+      if (item && item.state !== "sent") { editItem(item); }
     });
   }
 
@@ -348,7 +353,9 @@
     field("nik").focus();
   }
 
-  function resetForNext() {
+  // `openedAs`: the hash the saved form was opened with, cleared unless another was asked for
+  // meanwhile (the next check-in, waiting for this save).
+  function resetForNext(openedAs) {
     var keep = {};
     KEEP_AFTER_SAVE.forEach(function (name) { keep[name] = field(name).value; });
     form.reset();
@@ -358,22 +365,37 @@
     field("client_id").value = newId();
     editing = null;
     prereg = null;
-    if (window.location.hash) { history.replaceState(null, "", window.location.pathname); }
+    if (window.location.hash && window.location.hash === openedAs) {
+      history.replaceState(null, "", window.location.pathname);
+    }
     var results = document.getElementById("kbli-results");
     if (results) { results.textContent = ""; }
     field("nik").focus();
   }
 
   // -- saving ------------------------------------------------------------------------------
+  // The form is the officer's again as soon as the application is in the phone's outbox: the
+  // send that follows may take long (a hotspot without backhaul, a replay waiting behind
+  // another), and its end never undoes what was started meanwhile (the next check-in, a
+  // typed NIK). `turn` counts what the form was given (typing, a hash, a reset): the send's
+  // outcome changes the page only while the form still shows the emptied one it left.
+  // `saving` resolves once a save under way has checked, stored and reset the form; a hash
+  // asked for meanwhile (a tap in the pre-registration panel) is loaded after it.
+  var turn = 0;
+  var saving = Promise.resolve();
+
+  function moveOn() { turn += 1; }
+
   function submit(event) {
     if (!JBM.outbox || !window.indexedDB || !newId()) { return; }  // htmx or plain POST
     event.preventDefault();
     event.stopImmediatePropagation();
     var id = field("client_id").value;
     var body = values();
+    var openedAs = window.location.hash;
     if (prereg) { body.prereg_code = prereg.display; }  // linked by the server (docs/api.md)
     setBusy(true, "Memeriksa…");
-    JBM.validate.checkApplication(body, JBM.data).then(function (errors) {
+    var stored = JBM.validate.checkApplication(body, JBM.data).then(function (errors) {
       if (Object.keys(errors).length) { setBusy(false); showErrors(errors); return null; }
       // The code for the receipt shown at once; a corrected item keeps its first one.
       var proposed = JBM.tracking ? JBM.tracking.mint() : null;
@@ -382,31 +404,34 @@
         dropDraft();
         draftNote(false);
         clearErrors();
-        // The receipt is on screen before any network wait (a hotspot without backhaul).
+        resetForNext(openedAs);
+        notice(MSG_SAVED, "ok");
+        setBusy(false);
+        // The receipt is on screen before any network wait.
         if (JBM.receipt) { JBM.receipt.show(id); }
         JBM.app.refreshBadge();
-        setBusy(true, "Mengirim…");
         JBM.app.askBackgroundSync();
-        return JBM.app.sendNow();
-      }).then(function () { return JBM.outbox.get(id); }).then(function (item) {
-        setBusy(false);
-        if (item && item.state === "sent") {
-          window.location.assign("/petugas/permohonan/" + item.tracking_code + "/tanda-terima");
-        } else if (item && item.state === "needs_fix") {
-          if (JBM.receipt) { JBM.receipt.hide(); }
-          editing = item;
-          showErrors(item.errors || {}, item.message);
-        } else {
-          resetForNext();
-          notice(MSG_SAVED, "ok");
-          JBM.app.refreshBadge();
-          if (JBM.receipt) { JBM.receipt.show(id); }
-        }
+        return turn;
       });
     }).catch(function (error) {
       setBusy(false);
       notice("Gagal menyimpan di HP: " + error + ". Coba lagi.", "error");
+      return null;
     });
+    saving = stored;
+    stored.then(function (left) {
+      if (left === null) { return null; }
+      return JBM.app.sendNow().then(function () { return JBM.outbox.get(id); }).then(function (item) {
+        JBM.app.refreshBadge();
+        if (!item || turn !== left) { return; }  // moved on: the receipt and the queue tell
+        if (item.state === "sent") {
+          window.location.assign("/petugas/permohonan/" + item.tracking_code + "/tanda-terima");
+        } else if (item.state === "needs_fix") {
+          if (JBM.receipt) { JBM.receipt.hide(); }
+          editItem(item);
+        }
+      });
+    }).catch(function () { return null; });  // still in the outbox: the retries send it
   }
 
   // Capture phase: runs before htmx, which would otherwise post the form itself.
@@ -439,7 +464,12 @@
       drafting = false;
     });
   }
-  window.addEventListener("hashchange", loadEditing);
+  form.addEventListener("input", moveOn);
+  form.addEventListener("change", moveOn);
+  window.addEventListener("hashchange", function () {
+    var hash = window.location.hash;
+    saving.then(function () { return loadEditing(hash); });
+  });
   if (navigator.storage && navigator.storage.persist) {
     navigator.storage.persisted().then(function (yes) { return yes || navigator.storage.persist(); })
       .catch(function () { return null; });
