@@ -20,7 +20,7 @@ import pytest
 
 from app.clock import iso
 from app.domain.preregistration import CONSENT_VERSION, checkin_key
-from tests.e2e.conftest import context_options
+from tests.e2e.conftest import WAIT_MS, context_options
 from tests.e2e.pwa import UNSENT, login, poll, save, wait_offline_ready
 from tests.integration.test_oss_support import nik_for
 from tests.support import ServerProcess, client, csrf_from
@@ -79,7 +79,7 @@ def preregister(server: ServerProcess, index: int, round_id: int) -> str:
 
 def phone_ready(browser: Any, server: ServerProcess) -> tuple[Any, Any]:
     context = browser.new_context(**context_options())
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(WAIT_MS)
     page = context.new_page()
     login(page, server.url, "/petugas/daftar")
     wait_offline_ready(page)
