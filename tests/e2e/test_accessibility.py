@@ -209,10 +209,12 @@ class Audit:
             self.found[name] = violations
 
     def log_in(self, user: tuple[str, str]) -> None:
-        context = self.page.context
-        theme = [c for c in context.cookies() if c["name"] == "jbm_theme"]
-        context.clear_cookies()  # whoever was logged in
-        context.add_cookies(theme)
+        # Whoever was logged in logs out first, as on a phone handed to a colleague (the
+        # worker then forgets the officer's pages).
+        logout = self.page.locator("form[action='/keluar']")
+        if logout.count():
+            with self.page.expect_navigation():
+                logout.evaluate("form => form.requestSubmit()")
         self.page.goto(f"{self.base_url}/masuk")
         self.page.fill("#username", user[0])
         self.page.fill("#password", user[1])
