@@ -11,6 +11,7 @@ import struct
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.pwa import (
     UNSENT,
@@ -80,7 +81,7 @@ def test_cold_offline_capture_then_every_item_arrives_once(
         page.wait_for_selector(f"[data-form-notice]:has-text('{SAVED}')")
         poll(page, "() => document.querySelector('input[name=nik]').value", lambda v: v == "")
     assert len(set(ids)) == 25
-    assert page.inner_text("[data-queue-count]") == "25"
+    expect(page.locator("[data-queue-count]")).to_have_text("25")  # updated after the save
 
     fresh_server.start()
     page.goto(f"{fresh_server.url}/petugas/antrian")  # opening the app sends the queue
@@ -92,7 +93,7 @@ def test_cold_offline_capture_then_every_item_arrives_once(
     shown = page.eval_on_selector_all("[data-tracking-code]",
                                       "els => els.map(e => e.dataset.trackingCode)")
     assert sorted(shown) == sorted(r[1] for r in stored)
-    assert page.inner_text("[data-queue-count]") == "0"
+    expect(page.locator("[data-queue-count]")).to_have_text("0")
 
 
 def test_server_killed_mid_replay_loses_and_doubles_nothing(
@@ -186,7 +187,7 @@ def test_expired_session_keeps_items_until_login_then_sends_them(
     page.reload()  # the session has ended: the login page, which says what waits
     assert "/masuk" in page.url
     page.wait_for_selector("[data-auth-notice]:not([hidden])")
-    assert "5" in page.inner_text("[data-queue-count]")
+    expect(page.locator("[data-queue-count]")).to_contain_text("5")
     assert rows(fresh_server, "Sesi %") == []
 
     page.fill("#username", "petugas")

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from app.reference.kbli import KbliCatalog, phone_forms
 from tests.e2e.pwa import fill_application, login, poll, save
@@ -91,7 +92,7 @@ def test_readiness_is_shown_and_the_form_works_offline_once_it_says_so(
     fill_application(page, "Siap Offline")
     save(page)
     page.wait_for_selector("[data-form-notice]:has-text('Tersimpan di HP')")
-    assert page.inner_text("[data-queue-count]") == "1"
+    expect(page.locator("[data-queue-count]")).to_have_text("1")  # updated after the save
 
 
 def test_readiness_reaches_ready_and_a_later_page_hears_it(
